@@ -1,0 +1,62 @@
+# Label Territoire Innovant — `make run` and `make test` do all the set-up.
+VENV   := .venv
+PYTHON := $(VENV)/bin/python
+PIP    := $(VENV)/bin/pip
+VENDOR := static/vendor
+
+.PHONY: run test lint messages compilemessages assets install install-dev migrate seed clean
+
+run: install assets compilemessages migrate seed ## The site on http://127.0.0.1:8000 with a Celery worker and beat
+	DEBUG=$${DEBUG:-true} $(VENV)/bin/honcho start -f Procfile
+
+test: install-dev assets compilemessages ## The whole suite (PostgreSQL and Redis when DATABASE_URL / REDIS_URL are set)
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+messages: install ## Refresh the English catalogue from the French source strings
+	$(PYTHON) manage.py makemessages --locale en --ignore ".venv/*" --ignore "node_modules/*" --ignore "staticfiles/*" --no-obsolete
+	$(PYTHON) manage.py makemessages --locale en --domain djangojs --ignore ".venv/*" --ignore "node_modules/*" --ignore "staticfiles/*" --ignore "static/vendor/*" --no-obsolete
+
+compilemessages: install
+	$(PYTHON) -m config.compile_messages
+
+migrate: install
+	$(PYTHON) manage.py migrate --noinput
+
+seed: install
+	$(PYTHON) manage.py seed_demo
+
+$(VENV)/bin/activate:
+	python3 -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(VENV)/bin/activate
+	$(PIP) install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
+	$(PIP) install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+$(VENDOR)/.copied: node_modules/.package-lock.json
+	mkdir -p $(VENDOR)/bootstrap $(VENDOR)/htmx $(VENDOR)/chartjs
+	cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/css/bootstrap.min.css.map $(VENDOR)/bootstrap/
+	cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js node_modules/bootstrap/dist/js/bootstrap.bundle.min.js.map $(VENDOR)/bootstrap/
+	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx/
+	cp node_modules/chart.js/dist/chart.umd.min.js node_modules/chart.js/dist/chart.umd.min.js.map $(VENDOR)/chartjs/
+	touch $@
+
+assets: $(VENDOR)/.copied ## Front-end libraries from npm into the git-ignored static/vendor/
+
+clean:
+	rm -rf $(VENV) node_modules $(VENDOR) staticfiles

@@ -1,0 +1,25 @@
+"""Settings for the test suite: the environment's settings with a few test-only changes."""
+
+import os
+import uuid
+
+from .settings import *  # noqa: F403
+from .settings import REDIS_URL, STORAGES
+
+SECURE_SSL_REDIRECT = False
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Static files come from the finders: no collectstatic before the tests.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+
+# Tasks run inline unless a test starts a real worker (tests marked "broker").
+CELERY_TASK_ALWAYS_EAGER = True
+# A queue of its own, inherited by the workers the tests start, so that a
+# development worker on the same Redis never takes a test's message.
+CELERY_TASK_DEFAULT_QUEUE = os.environ.setdefault("LTI_TEST_QUEUE", f"lti-test-{uuid.uuid4().hex[:10]}")
+if not REDIS_URL:
+    CELERY_BROKER_URL = "memory://"
+    CELERY_BROKER_TRANSPORT_OPTIONS = {}

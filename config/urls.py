@@ -1,0 +1,24 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
+
+from notifications.views import healthz
+
+admin.site.site_header = _("Label Territoire Innovant — administration")
+admin.site.site_title = _("Label Territoire Innovant")
+admin.site.index_title = _("Pilotage du label")
+
+urlpatterns = [
+    path("", TemplateView.as_view(template_name="home.html"), name="home"),
+    path("accessibilite/", TemplateView.as_view(template_name="pages/accessibility.html"), name="accessibility"),
+    path(
+        "donnees-personnelles/",
+        TemplateView.as_view(template_name="pages/privacy.html"),
+        name="privacy",
+    ),
+    path("compte/", include("accounts.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("healthz", healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+]

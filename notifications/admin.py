@@ -1,0 +1,92 @@
+from django.contrib import admin, messages
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from . import services
+from .health import worker_state
+from .models import Notification
+
+HIDDEN_BODY = _("Contenu masqué : ce courriel contient un lien personnel.")
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "kind", "recipient", "subject", "status", "attempts", "sent_at")
+    list_filter = ("status", "kind", ("created_at", admin.DateFieldListFilter))
+    search_fields = ("recipient", "subject")
+    date_hierarchy = "created_at"
+    list_per_page = 50
+    actions = ("resend_action", "cancel_action")
+    fields = (
+        "kind",
+        "recipient",
+        "language",
+        "subject",
+        "status",
+        "attempts",
+        "last_error",
+        "created_at",
+        "send_after",
+        "dispatched_at",
+        "sent_at",
+        "idempotency_key",
+        "related_object",
+        "text_body",
+        "attachment_names",
+    )
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("objet lié"))
+    def related_object(self, obj):
+        if obj.content_type_id is None:
+            return "—"
+        return f"{obj.content_type.name} #{obj.object_id}"
+
+    @admin.display(description=_("texte"))
+    def text_body(self, obj):
+        if obj.sensitive:
+            return HIDDEN_BODY
+        return format_html('<pre class="lti-mail-body">{}</pre>', obj.body_text)
+
+    @admin.display(description=_("pièces jointes"))
+    def attachment_names(self, obj):
+        return ", ".join(attachment["filename"] for attachment in obj.attachments) or "—"
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), "show_save": False, "show_save_and_continue": False}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def changelist_view(self, request, extra_context=None):
+        last_seen = services.worker_last_seen()
+        extra_context = {
+            **(extra_context or {}),
+            "worker_state": worker_state(last_seen),
+            "worker_last_seen": last_seen,
+        }
+        return super().changelist_view(request, extra_context)
+
+    @admin.action(description=_("Renvoyer les courriels sélectionnés"), permissions=["change"])
+    def resend_action(self, request, queryset):
+        count = services.resend(queryset)
+        self.message_user(
+            request,
+            ngettext("%(count)d courriel remis en file d'envoi.", "%(count)d courriels remis en file d'envoi.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Annuler les courriels sélectionnés"), permissions=["change"])
+    def cancel_action(self, request, queryset):
+        count = services.cancel(queryset)
+        self.message_user(
+            request,
+            ngettext("%(count)d courriel annulé.", "%(count)d courriels annulés.", count) % {"count": count},
+            messages.SUCCESS,
+        )

@@ -1,0 +1,65 @@
+"""The state of the parts the site depends on, for /healthz and the admin."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from .models import Notification
+from .services import worker_last_seen
+
+
+def database_ok():
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:
+        return False
+    return True
+
+
+def broker_ok():
+    from config.celery import app
+
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=0, timeout=settings.BROKER_TIMEOUT_SECONDS)
+            conn.default_channel  # noqa: B018  (opening a channel proves the broker answers)
+    except Exception:
+        return False
+    return True
+
+
+def worker_state(last_seen, now=None):
+    if last_seen is None:
+        return "missing"
+    now = now or timezone.now()
+    if now - last_seen > timedelta(seconds=settings.WORKER_STALE_AFTER_SECONDS):
+        return "stale"
+    return "alive"
+
+
+def report():
+    """(payload, healthy): healthy means the database and the broker both answer."""
+    database = database_ok()
+    broker = broker_ok()
+    payload = {
+        "database": "ok" if database else "down",
+        "broker": "ok" if broker else "down",
+        "worker": "unknown",
+        "worker_last_seen": None,
+        "outbox": {"queued": None, "failed": None},
+    }
+    if database:
+        last_seen = worker_last_seen()
+        payload["worker"] = worker_state(last_seen)
+        payload["worker_last_seen"] = last_seen.isoformat() if last_seen else None
+        counts = Notification.objects.aggregate(
+            queued=Count("pk", filter=Q(status=Notification.Status.QUEUED)),
+            failed=Count("pk", filter=Q(status=Notification.Status.FAILED)),
+        )
+        payload["outbox"] = counts
+    return payload, database and broker

@@ -1,0 +1,76 @@
+import subprocess
+import sys
+
+import polib
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+PAGES = ["home", "accessibility", "privacy", "accounts:login", "accounts:signup", "accounts:password_reset"]
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_public_pages_are_french_with_skip_link_and_footer(client, name):
+    response = client.get(reverse(name))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<html lang="fr">' in html
+    assert 'href="#contenu"' in html
+    assert 'href="/accessibilite/"' in html and 'href="/donnees-personnelles/"' in html
+    assert "cdn" not in html.lower()
+
+
+def test_the_language_switch_turns_the_site_to_english(client):
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/"}, follow=True)
+    html = response.content.decode()
+    assert '<html lang="en">' in html
+    assert "The label for innovative local authorities" in html
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_query_count_does_not_depend_on_the_number_of_accounts(client, django_assert_num_queries, name):
+    viewer = UserFactory()
+    client.force_login(viewer)
+    client.get(reverse(name))
+    with django_assert_num_queries(2) as first:
+        client.get(reverse(name))
+    UserFactory.create_batch(30)
+    with django_assert_num_queries(len(first.captured_queries)):
+        client.get(reverse(name))
+
+
+def test_responses_carry_a_strict_content_security_policy(client):
+    policy = client.get(reverse("home")).headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+
+
+def test_the_english_catalogue_is_complete():
+    catalogue = polib.pofile(str(settings.BASE_DIR / "locale" / "en" / "LC_MESSAGES" / "django.po"))
+    assert [entry.msgid for entry in catalogue.untranslated_entries()] == []
+    assert [entry.msgid for entry in catalogue.fuzzy_entries()] == []
+
+
+def test_check_deploy_is_clean_with_production_settings(tmp_path):
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DEBUG": "false",
+        "SECRET_KEY": "k" * 20 + "-production-like-secret-key-with-enough-entropy-0123456789",
+        "ALLOWED_HOSTS": "label.example",
+        "SITE_URL": "https://label.example",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.strip() == "System check identified no issues (0 silenced)."

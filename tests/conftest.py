@@ -1,0 +1,362 @@
+"""Fixtures shared by the whole suite: real SMTP server, real Celery workers, real browser."""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from contextlib import contextmanager
+from email import message_from_bytes, policy
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from tests.factories import UserFactory
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+def _broker_unavailable_reason():
+    if not settings.REDIS_URL:
+        return "REDIS_URL is not set: no Redis broker to run real workers on"
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        return "DATABASE_URL is not PostgreSQL: a worker process cannot share an in-memory SQLite test database"
+    return None
+
+
+def _browser_unavailable_reason():
+    if not Path(CHROMIUM).exists():
+        return f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
+    if not (BASE_DIR / "node_modules" / "axe-core" / "axe.min.js").exists():
+        return "axe-core is not installed (npm ci)"
+    return None
+
+
+def pytest_report_header(config):
+    database = settings.DATABASES["default"]
+    broker = settings.CELERY_BROKER_URL.split("@")[-1]
+    lines = [f"database: {database['ENGINE'].rsplit('.', 1)[-1]} ({database.get('HOST') or database['NAME']})"]
+    lines.append(f"broker: {broker} (queue {settings.CELERY_TASK_DEFAULT_QUEUE})")
+    for name, reason in (("broker", _broker_unavailable_reason()), ("browser", _browser_unavailable_reason())):
+        if reason:
+            lines.append(f"*** {name} tests SKIPPED: {reason} ***")
+    return lines
+
+
+def pytest_collection_modifyitems(config, items):
+    reasons = {"broker": _broker_unavailable_reason(), "browser": _browser_unavailable_reason()}
+    for marker, reason in reasons.items():
+        if not reason or not any(marker in item.keywords for item in items):
+            continue
+        if IN_CI:
+            raise pytest.UsageError(f"CI=true but the {marker} tests cannot run: {reason}")
+        for item in items:
+            if marker in item.keywords:
+                item.add_marker(pytest.mark.skip(reason=reason))
+
+
+@pytest.fixture
+def user(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def other_user(db):
+    return UserFactory()
+
+
+# --- a real SMTP server on loopback -------------------------------------------------
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class SMTPRecorder:
+    """aiosmtpd handler: keeps what it accepts, or refuses every recipient with ``refuse_with``."""
+
+    def __init__(self):
+        self.messages = []
+        self.refuse_with = None
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.refuse_with:
+            return self.refuse_with
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(message_from_bytes(envelope.original_content or envelope.content, policy=policy.default))
+        return "250 Message accepted for delivery"
+
+
+@pytest.fixture(scope="session")
+def smtp_server_session():
+    from aiosmtpd.controller import Controller
+
+    recorder = SMTPRecorder()
+    controller = Controller(recorder, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    recorder.port = controller.port
+    yield recorder
+    controller.stop()
+
+
+@pytest.fixture
+def smtp_server(smtp_server_session):
+    smtp_server_session.messages.clear()
+    smtp_server_session.refuse_with = None
+    yield smtp_server_session
+    smtp_server_session.refuse_with = None
+
+
+@pytest.fixture
+def smtp_backend(settings, smtp_server):
+    """Send this process's mail through the loopback SMTP server."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = smtp_server.port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    return smtp_server
+
+
+# --- real Celery workers ------------------------------------------------------------
+
+
+def wait_for(predicate, timeout=30.0, interval=0.2, message="condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"Timed out after {timeout}s waiting for {message}")
+
+
+def database_url():
+    db = connection.settings_dict
+    return (
+        f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    )
+
+
+class WorkerProcess:
+    """A `celery -A config worker` subprocess on the test database and a given broker."""
+
+    def __init__(self, broker_url, smtp_port, log_path, **extra_env):
+        self.hostname = f"test-{uuid.uuid4().hex[:8]}@localhost"
+        self.log_path = log_path
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "config.settings_test",
+            "DATABASE_URL": database_url(),
+            "REDIS_URL": broker_url,
+            "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
+            "NOTIFICATIONS_RETRY_BASE_SECONDS": "1",
+            "NOTIFICATIONS_MAX_ATTEMPTS": "3",
+            **extra_env,
+        }
+        self.log = open(log_path, "w")  # noqa: SIM115  (closed in stop())
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "worker",
+                "--pool",
+                "solo",
+                "--without-gossip",
+                "--without-mingle",
+                "--loglevel",
+                "INFO",
+                "-n",
+                self.hostname,
+                "-Q",
+                settings.CELERY_TASK_DEFAULT_QUEUE,
+            ],
+            cwd=BASE_DIR,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+
+    def wait_ready(self, timeout=60):
+        from notifications.models import WorkerHeartbeat
+
+        def ready():
+            if self.process.poll() is not None:
+                raise AssertionError(f"Celery worker exited early:\n{self.output()}")
+            return WorkerHeartbeat.objects.filter(hostname=self.hostname).exists()
+
+        try:
+            wait_for(ready, timeout=timeout, message="the worker's start-up heartbeat")
+        except AssertionError:
+            self.stop()
+            raise AssertionError(f"Celery worker not ready:\n{self.output()}") from None
+        return self
+
+    def output(self):
+        self.log.flush()
+        return Path(self.log_path).read_text()
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.log.close()
+
+
+@contextmanager
+def broker_at(url):
+    """Point this process's Celery producer at ``url`` (and back), dropping pooled connections."""
+    from config.celery import app
+
+    previous = app.conf.broker_url
+    app.conf.broker_url = url
+    app._after_fork()  # what Celery itself runs to forget its pooled connections
+    try:
+        yield
+    finally:
+        app.conf.broker_url = previous
+        app._after_fork()
+
+
+@pytest.fixture
+def live_tasks(settings):
+    """Publish tasks to the broker instead of running them inline."""
+    from config.celery import app
+
+    app.conf.task_always_eager = False
+    yield
+    app.conf.task_always_eager = True
+
+
+@pytest.fixture
+def celery_worker(transactional_db, smtp_server, live_tasks, tmp_path):
+    """A real worker on the configured Redis, sending through the loopback SMTP server."""
+    worker = WorkerProcess(settings.REDIS_URL, smtp_server.port, tmp_path / "worker.log").wait_ready()
+    yield worker
+    worker.stop()
+
+
+class RedisServer:
+    """A private redis-server on its own port, that a test may stop and start again."""
+
+    def __init__(self, directory):
+        self.port = free_port()
+        self.directory = directory
+        self.process = None
+
+    @property
+    def url(self):
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self):
+        binary = shutil.which("redis-server")
+        if binary is None:
+            raise AssertionError("redis-server is not installed")
+        self.process = subprocess.Popen(
+            [
+                binary,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.directory),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        wait_for(self._answers, timeout=10, message="redis-server to answer")
+
+    def _answers(self):
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as conn:
+                conn.sendall(b"PING\r\n")
+                return conn.recv(16).startswith(b"+PONG")
+        except OSError:
+            return False
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+
+
+@pytest.fixture
+def private_redis(tmp_path):
+    server = RedisServer(tmp_path)
+    yield server
+    server.stop()
+
+
+# --- a real browser -----------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's loop shares the test thread
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    # The CSP forbids inline scripts; axe-core is injected by the test, so the test bypasses it.
+    context = browser.new_context(bypass_csp=True, locale="fr-FR", base_url=live_server.url)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+AXE_PATH = BASE_DIR / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def axe_violations(page):
+    """Serious and critical WCAG 2.1 A/AA violations on the current page."""
+    page.add_script_tag(path=str(AXE_PATH))
+    result = page.evaluate(
+        "() => axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
+    )
+    return [
+        {"id": violation["id"], "impact": violation["impact"], "nodes": [n["target"] for n in violation["nodes"]]}
+        for violation in result["violations"]
+        if violation["impact"] in ("serious", "critical")
+    ]
