@@ -17,7 +17,7 @@ lint: install-dev
 	$(VENV)/bin/ruff format --check .
 
 messages: install ## Refresh the English catalogue from the French source strings
-	$(PYTHON) manage.py makemessages --locale en --ignore ".venv/*" --ignore "node_modules/*" --ignore "staticfiles/*" --no-obsolete
+	$(PYTHON) manage.py makemessages --locale en --ignore ".venv/*" --ignore "node_modules/*" --ignore "staticfiles/*" --ignore "tests/*" --no-obsolete
 	$(PYTHON) manage.py makemessages --locale en --domain djangojs --ignore ".venv/*" --ignore "node_modules/*" --ignore "staticfiles/*" --ignore "static/vendor/*" --no-obsolete
 
 compilemessages: install
