@@ -18,7 +18,6 @@ lint: install-dev
 
 messages: install ## Refresh the English catalogue from the French source strings
 	$(PYTHON) manage.py makemessages --locale en --ignore ".venv/*" --ignore "node_modules/*" --ignore "staticfiles/*" --ignore "tests/*" --no-obsolete
-	$(PYTHON) manage.py makemessages --locale en --domain djangojs --ignore ".venv/*" --ignore "node_modules/*" --ignore "staticfiles/*" --ignore "static/vendor/*" --no-obsolete
 
 compilemessages: install
 	$(PYTHON) -m config.compile_messages

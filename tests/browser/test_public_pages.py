@@ -1,6 +1,7 @@
 """Headless Chromium: the pages a newcomer sees first, checked with axe-core."""
 
 import pytest
+from playwright.sync_api import expect
 
 from accounts.models import User
 from tests.conftest import axe_violations
@@ -18,7 +19,7 @@ def test_public_pages_have_no_serious_accessibility_violation(page, path):
 def test_sign_up_journey_keeps_what_was_typed_and_focuses_the_errors(page):
     page.goto("/")
     page.keyboard.press("Tab")
-    assert page.evaluate("document.activeElement.getAttribute('href')") == "#contenu"
+    expect(page.get_by_role("link", name="Aller au contenu")).to_be_focused()
 
     page.get_by_role("link", name="Créer un compte").first.click()
     page.get_by_label("Prénom et nom").fill("Sophie Leroy")
@@ -27,9 +28,7 @@ def test_sign_up_journey_keeps_what_was_typed_and_focuses_the_errors(page):
     page.locator("#id_password2").fill("12345678")
     page.get_by_role("button", name="Créer mon compte").click()
 
-    summary = page.locator("#error-summary")
-    assert summary.is_visible()
-    assert page.evaluate("document.activeElement.id") == "error-summary"
+    expect(page.locator("#error-summary")).to_be_focused()
     assert page.get_by_label("Prénom et nom").input_value() == "Sophie Leroy"
     assert page.get_by_label("Adresse e-mail").input_value() == "sophie@ville.example"
     assert axe_violations(page) == []
@@ -37,14 +36,13 @@ def test_sign_up_journey_keeps_what_was_typed_and_focuses_the_errors(page):
     page.locator("#id_password1").fill("Un-mot-de-passe-solide-42")
     page.locator("#id_password2").fill("Un-mot-de-passe-solide-42")
     page.get_by_role("button", name="Créer mon compte").click()
-    page.wait_for_url("**/")
-    assert page.get_by_text("Bienvenue Sophie, votre compte est créé.").is_visible()
+    expect(page.get_by_text("Bienvenue Sophie, votre compte est créé.")).to_be_visible()
     assert User.objects.filter(email="sophie@ville.example").exists()
 
 
 def test_the_language_switch_works_in_the_browser(page):
     page.goto("/")
     page.get_by_role("button", name="English").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("The label for innovative local authorities")
     assert page.locator("html").get_attribute("lang") == "en"
-    assert page.get_by_role("heading", level=1).inner_text() == "The label for innovative local authorities"
     assert axe_violations(page) == []
