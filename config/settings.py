@@ -138,6 +138,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "notifications.sweep_outbox", "schedule": 60.0},
     "worker-heartbeat": {"task": "notifications.heartbeat", "schedule": 30.0},
+    "draft-reminders": {"task": "label.remind_drafts", "schedule": 3600.0},
 }
 
 # The outbox: how often and how patiently a failing e-mail is retried.
@@ -190,7 +191,10 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
-MEDIA_ROOT = VAR_DIR / "private"
+# Candidates' files: never under STATIC or a public URL, served only through a permission check.
+PRIVATE_STORAGE_ROOT = env.path("PRIVATE_STORAGE_ROOT", default=str(VAR_DIR / "private"))
+DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
+DOCUMENT_MAX_COUNT = 5
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

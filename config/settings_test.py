@@ -4,7 +4,7 @@ import os
 import uuid
 
 from .settings import *  # noqa: F403
-from .settings import REDIS_URL, STORAGES
+from .settings import REDIS_URL, STORAGES, VAR_DIR
 
 SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False
@@ -23,3 +23,5 @@ CELERY_TASK_DEFAULT_QUEUE = os.environ.setdefault("LTI_TEST_QUEUE", f"lti-test-{
 if not REDIS_URL:
     CELERY_BROKER_URL = "memory://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {}
+
+PRIVATE_STORAGE_ROOT = VAR_DIR / "test-private"

@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
+from label import views as label_views
 from notifications.views import healthz
 
 admin.site.site_header = _("Label Territoire Innovant — administration")
@@ -10,7 +11,7 @@ admin.site.site_title = _("Label Territoire Innovant")
 admin.site.index_title = _("Pilotage du label")
 
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="home.html"), name="home"),
+    path("", label_views.home, name="home"),
     path("accessibilite/", TemplateView.as_view(template_name="pages/accessibility.html"), name="accessibility"),
     path(
         "donnees-personnelles/",
@@ -21,4 +22,5 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("", include("label.urls")),
 ]

@@ -15,6 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -47,11 +48,15 @@ def _recipient(to, language):
 
 
 def render(kind, context, language):
-    """Subject, text and HTML bodies of ``kind`` rendered in ``language``."""
+    """Subject, text and HTML bodies of ``kind`` rendered in ``language`` (the HTML may come from the text)."""
     with translation.override(language):
         subject = render_to_string(f"notifications/{kind}/subject.txt", context)
         text = render_to_string(f"notifications/{kind}/body.txt", context)
-        html = render_to_string(f"notifications/{kind}/body.html", context)
+        try:
+            html = render_to_string(f"notifications/{kind}/body.html", context)
+        except TemplateDoesNotExist:
+            # A kind without its own HTML gets its text laid out in the common frame.
+            html = render_to_string("notifications/email_from_text.html", {**context, "text": text.strip()})
     return " ".join(subject.split()), text.strip() + "\n", html
 
 

@@ -30,6 +30,12 @@ def _broker_unavailable_reason():
     return None
 
 
+def _postgres_unavailable_reason():
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        return "DATABASE_URL is not PostgreSQL"
+    return None
+
+
 def _browser_unavailable_reason():
     if not Path(CHROMIUM).exists():
         return f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
@@ -43,14 +49,23 @@ def pytest_report_header(config):
     broker = settings.CELERY_BROKER_URL.split("@")[-1]
     lines = [f"database: {database['ENGINE'].rsplit('.', 1)[-1]} ({database.get('HOST') or database['NAME']})"]
     lines.append(f"broker: {broker} (queue {settings.CELERY_TASK_DEFAULT_QUEUE})")
-    for name, reason in (("broker", _broker_unavailable_reason()), ("browser", _browser_unavailable_reason())):
+    checks = (
+        ("broker", _broker_unavailable_reason()),
+        ("browser", _browser_unavailable_reason()),
+        ("postgres", _postgres_unavailable_reason()),
+    )
+    for name, reason in checks:
         if reason:
             lines.append(f"*** {name} tests SKIPPED: {reason} ***")
     return lines
 
 
 def pytest_collection_modifyitems(config, items):
-    reasons = {"broker": _broker_unavailable_reason(), "browser": _browser_unavailable_reason()}
+    reasons = {
+        "broker": _broker_unavailable_reason(),
+        "browser": _browser_unavailable_reason(),
+        "postgres": _postgres_unavailable_reason(),
+    }
     for marker, reason in reasons.items():
         if not reason or not any(marker in item.keywords for item in items):
             continue
@@ -59,6 +74,21 @@ def pytest_collection_modifyitems(config, items):
         for item in items:
             if marker in item.keywords:
                 item.add_marker(pytest.mark.skip(reason=reason))
+
+
+@pytest.fixture(autouse=True)
+def reference_data(request):
+    """Tests on a flushed database (transactional, browser) get the regions a migration loads."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = marker is not None and (marker.kwargs.get("transaction") or marker.args[:1] == (True,))
+    if not (transactional or {"transactional_db", "live_server"} & set(request.fixturenames)):
+        return
+    request.getfixturevalue("transactional_db")
+    from label.models import Region
+    from label.regions import REGIONS
+
+    for code, name in REGIONS:
+        Region.objects.get_or_create(code=code, defaults={"name": name})
 
 
 @pytest.fixture

@@ -1,0 +1,550 @@
+"""Organiser screens: editions with their criteria and figures; candidatures with decisions and exports."""
+
+import csv
+import io
+from collections import defaultdict
+from datetime import datetime
+from decimal import Decimal
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Count, Prefetch, prefetch_related_objects
+from django.db.models.functions import TruncDate
+from django.http import HttpResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.urls import path, reverse
+from django.utils import formats, timezone, translation
+from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+
+from accounts.roles import is_organiser
+
+from . import services, workflow
+from .models import Candidature, Criterion, CriterionAnswer, Edition, HistoryEntry, Milestone, Status
+
+# --- editions ------------------------------------------------------------------------
+
+
+class CriterionForm(forms.ModelForm):
+    def clean_weight(self):
+        weight = self.cleaned_data.get("weight")
+        if weight is not None and weight <= 0:
+            # Said here once: the model would add its validator's generic "≥ 0,01" next to Criterion.clean()'s.
+            raise forms.ValidationError(_("Le poids doit être strictement positif."))
+        return weight
+
+
+class CriterionInline(admin.TabularInline):
+    model = Criterion
+    form = CriterionForm
+    fields = ("order", "code", "name", "weight", "scale_min", "scale_max", "eliminatory_threshold", "guidance")
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 40})}}
+    extra = 0
+
+
+class MilestoneInline(admin.TabularInline):
+    model = Milestone
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    fields = ("starts_at", "ends_at", "title", "detail", "url")
+    extra = 0
+
+
+def edition_figures(edition):
+    """Candidatures of ``edition`` by status, by region and submitted per day (Paris days), counted in SQL."""
+    candidatures = Candidature.objects.filter(edition=edition).order_by()
+    by_status = dict(candidatures.values_list("status").annotate(count=Count("pk")))
+    by_region = candidatures.values("region__name").annotate(count=Count("pk")).order_by("region__name")
+    per_day = list(
+        candidatures.filter(submitted_at__isnull=False)
+        .annotate(day=TruncDate("submitted_at"))
+        .values("day")
+        .annotate(count=Count("pk"))
+        .order_by("day")
+    )
+    days = [(formats.date_format(row["day"], "SHORT_DATE_FORMAT"), row["count"]) for row in per_day]
+    return {
+        "total": sum(by_status.values()),
+        "by_status": [(status.label, by_status.get(status.value, 0)) for status in Status],
+        "by_region": [(row["region__name"] or _("Région non renseignée"), row["count"]) for row in by_region],
+        "per_day": days,
+        "chart": {
+            "label": _("Candidatures déposées"),
+            "days": [label for label, _count in days],
+            "counts": [count for _label, count in days],
+        },
+    }
+
+
+@admin.register(Edition)
+class EditionAdmin(admin.ModelAdmin):
+    list_display = ("name", "year", "opens_at", "closes_at", "published", "candidature_count")
+    list_filter = ("published", "year")
+    search_fields = ("name", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+    readonly_fields = ("last_reference_number",)
+    fieldsets = (
+        (None, {"fields": ("name", "slug", "year", "tagline", "published")}),
+        (_("Calendrier"), {"fields": ("opens_at", "closes_at")}),
+        (_("Textes de l'appel"), {"fields": ("description", "eligibility", "contact_email")}),
+        (_("Lauréats"), {"fields": ("laureate_levels", "target_laureates", "last_reference_number")}),
+    )
+    inlines = (CriterionInline, MilestoneInline)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(candidature_count=Count("candidatures"))
+
+    @admin.display(description=_("candidatures"), ordering="candidature_count")
+    def candidature_count(self, obj):
+        return obj.candidature_count
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context["figures"] = edition_figures(obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+
+# --- candidatures --------------------------------------------------------------------
+
+EDITABLE_FIELDS = ("extended_until", "pitch_video_url")
+
+# Admin action → the workflow transition it fires or stages.
+ACTION_TRANSITIONS = {
+    "stage_eligible": "mark_eligible",
+    "stage_ineligible": "mark_ineligible",
+    "stage_shortlisted": "shortlist",
+    "stage_not_retained": "not_retain",
+    "reopen": "reopen",
+}
+
+
+class StagedDecisionFilter(admin.SimpleListFilter):
+    title = _("décision préparée")
+    parameter_name = "staged"
+
+    def lookups(self, request, model_admin):
+        return [(name, workflow.TRANSITIONS[name].label) for name in workflow.DECISIONS]
+
+    def queryset(self, request, queryset):
+        if self.value() in workflow.DECISIONS:
+            return queryset.filter(staged_transition=self.value())
+        return queryset
+
+
+def _references(candidatures):
+    return ", ".join(candidature.reference or str(candidature.pk) for candidature in candidatures)
+
+
+@admin.register(Candidature)
+class CandidatureAdmin(admin.ModelAdmin):
+    list_display = (
+        "reference",
+        "territory_name",
+        "region",
+        "project_title",
+        "status",
+        "staged_decision",
+        "submitted_at",
+    )
+    list_display_links = ("reference", "territory_name")
+    list_filter = ("edition", "status", StagedDecisionFilter, "region", "territory_kind")
+    search_fields = ("reference", "territory_name", "project_title", "contact_name", "contact_email")
+    list_select_related = ("region",)
+    list_per_page = 50
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    actions = (
+        "stage_eligible",
+        "stage_ineligible",
+        "stage_shortlisted",
+        "stage_not_retained",
+        "clear_staged",
+        "publish_staged",
+        "reopen",
+    )
+    fieldsets = (
+        (
+            _("Territoire"),
+            {"fields": ("reference", "edition", "territory_name", "territory_kind", "region", "population")},
+        ),
+        (
+            _("Projet"),
+            {
+                "fields": (
+                    "project_title",
+                    "summary",
+                    "description",
+                    "stage",
+                    ("started_on", "ends_on"),
+                    "budget",
+                    "partners",
+                    "website",
+                    "pitch_video_url",
+                )
+            },
+        ),
+        (
+            _("Contact et engagements"),
+            {
+                "fields": (
+                    "account",
+                    "contact_name",
+                    "contact_role",
+                    "contact_email",
+                    "contact_phone",
+                    "consent_rules",
+                    "consent_publication",
+                )
+            },
+        ),
+        (
+            _("Suivi"),
+            {
+                "fields": (
+                    "status",
+                    "staged_decision",
+                    "outcome_level",
+                    "submitted_at",
+                    "extended_until",
+                    "created_at",
+                    "updated_at",
+                )
+            },
+        ),
+    )
+
+    def has_add_permission(self, request):
+        return False  # candidatures come from the public form
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a candidature leaves through the workflow ("withdraw"), its history kept
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = [field.name for field in Candidature._meta.fields if field.name not in EDITABLE_FIELDS]
+        return [*fields, "staged_decision", "account"]
+
+    @admin.display(description=_("décision préparée"), ordering="staged_transition")
+    def staged_decision(self, obj):
+        transition = workflow.TRANSITIONS.get(obj.staged_transition)
+        if transition is None:
+            return self.get_empty_value_display()
+        if obj.staged_level:
+            return f"{transition.label} ({obj.get_staged_level_display()})"
+        return transition.label
+
+    @admin.display(description=_("compte de la candidature"))
+    def account(self, obj):
+        return format_html('<a href="{}">{}</a>', reverse("admin:accounts_user_change", args=[obj.owner_id]), obj.owner)
+
+    # --- the change page
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is not None:
+            prefetch_related_objects(
+                [obj],
+                "owner",
+                "region",
+                "edition__criteria",
+                "answers",
+                "documents",
+                Prefetch("history", queryset=HistoryEntry.objects.select_related("actor")),
+            )
+        return obj
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            answers = {answer.criterion_id: answer.text for answer in obj.answers.all()}
+            context["answers"] = [
+                (criterion, answers.get(criterion.pk, "")) for criterion in obj.edition.criteria.all()
+            ]
+            context["documents"] = [
+                (document, services.ACCEPTED_TYPES.get(document.content_type, document.content_type))
+                for document in obj.documents.all()
+            ]
+            context["history"] = obj.history.all()
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def save_model(self, request, obj, form, change):
+        # Only what the form edits: a full save would write back a status another organiser just changed.
+        changed = [name for name in form.changed_data if name != "extended_until"]
+        if changed:
+            obj.save(update_fields=[*changed, "updated_at"])
+        if "extended_until" in form.changed_data:
+            services.grant_extension(obj, obj.extended_until, request.user)
+
+    # --- actions through the status machine
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not is_organiser(request.user):
+            return {}
+        # Offer only what the workflow lets an organiser fire on the statuses listed.
+        status = request.GET.get("status__exact")
+        for action, name in ACTION_TRANSITIONS.items():
+            transition = workflow.TRANSITIONS[name]
+            if workflow.ORGANISER not in transition.roles or (status and status not in transition.sources):
+                actions.pop(action, None)
+        return actions
+
+    def _report_refused(self, request, refused):
+        by_reason = defaultdict(list)
+        for candidature, reason in refused:
+            by_reason[str(reason)].append(candidature)
+        for reason, candidatures in by_reason.items():
+            self.message_user(
+                request,
+                gettext("Refusé pour %(references)s : %(reason)s")
+                % {"references": _references(candidatures), "reason": reason},
+                messages.WARNING,
+            )
+
+    def _stage(self, request, queryset, name):
+        staged, refused = 0, []
+        for candidature in queryset:
+            try:
+                services.stage_decision(candidature, name, request.user)
+                staged += 1
+            except services.ActionRefused as error:
+                refused.append((candidature, error.message))
+        if staged:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d décision « %(decision)s » préparée, à publier.",
+                    "%(count)d décisions « %(decision)s » préparées, à publier.",
+                    staged,
+                )
+                % {"count": staged, "decision": workflow.TRANSITIONS[name].label},
+                messages.SUCCESS,
+            )
+        self._report_refused(request, refused)
+
+    @admin.action(description=_("Préparer : recevable"), permissions=["change"])
+    def stage_eligible(self, request, queryset):
+        self._stage(request, queryset, "mark_eligible")
+
+    @admin.action(description=_("Préparer : non recevable"), permissions=["change"])
+    def stage_ineligible(self, request, queryset):
+        self._stage(request, queryset, "mark_ineligible")
+
+    @admin.action(description=_("Préparer : présélectionnée"), permissions=["change"])
+    def stage_shortlisted(self, request, queryset):
+        self._stage(request, queryset, "shortlist")
+
+    @admin.action(description=_("Préparer : non retenue"), permissions=["change"])
+    def stage_not_retained(self, request, queryset):
+        self._stage(request, queryset, "not_retain")
+
+    @admin.action(description=_("Annuler les décisions préparées"), permissions=["change"])
+    def clear_staged(self, request, queryset):
+        count = services.clear_staged(queryset)
+        self.message_user(
+            request,
+            ngettext("%(count)d décision préparée annulée.", "%(count)d décisions préparées annulées.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Publier les décisions préparées"), permissions=["change"])
+    def publish_staged(self, request, queryset):
+        done, refused = services.publish_decisions(queryset, request.user)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d décision publiée, la candidate ou le candidat est prévenu par courriel.",
+                "%(count)d décisions publiées, chaque candidate ou candidat est prévenu par courriel.",
+                done,
+            )
+            % {"count": done},
+            messages.SUCCESS if done else messages.INFO,
+        )
+        self._report_refused(request, refused)
+
+    @admin.action(description=_("Rouvrir en brouillon"), permissions=["change"])
+    def reopen(self, request, queryset):
+        done, refused = 0, []
+        for candidature in queryset:
+            try:
+                services.fire(candidature, "reopen", request.user)
+                done += 1
+            except services.ActionRefused as error:
+                refused.append((candidature, error.message))
+        if done:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d candidature rouverte en brouillon.",
+                    "%(count)d candidatures rouvertes en brouillon.",
+                    done,
+                )
+                % {"count": done},
+                messages.SUCCESS,
+            )
+        self._report_refused(request, refused)
+
+    # --- exports of the filtered list
+
+    def get_urls(self):
+        prefix = f"{self.opts.app_label}_{self.opts.model_name}"
+        return [
+            path("export.csv", self.admin_site.admin_view(self.export_csv_view), name=f"{prefix}_export_csv"),
+            path("export.xlsx", self.admin_site.admin_view(self.export_xlsx_view), name=f"{prefix}_export_xlsx"),
+            *super().get_urls(),
+        ]
+
+    def _export(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return CandidatureExport(self.get_changelist_instance(request).get_queryset(request))
+
+    def _bad_filters(self):
+        return HttpResponseRedirect(reverse("admin:label_candidature_changelist") + "?e=1")
+
+    def export_csv_view(self, request):
+        try:
+            export = self._export(request)
+        except IncorrectLookupParameters:
+            return self._bad_filters()
+        response = StreamingHttpResponse(
+            csv_lines(export, translation.get_language()), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{export_name("csv")}"'
+        return response
+
+    def export_xlsx_view(self, request):
+        try:
+            export = self._export(request)
+        except IncorrectLookupParameters:
+            return self._bad_filters()
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet(title=gettext("Candidatures"))
+        sheet.append([str(title) for title in export.header()])
+        for row in export.rows():
+            sheet.append([xlsx_cell(sheet, value) for value in row])
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        response = HttpResponse(
+            buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{export_name("xlsx")}"'
+        return response
+
+
+# --- export rows ---------------------------------------------------------------------
+
+EXPORT_CHUNK = 2000
+EXPORT_COLUMNS = (
+    _("référence"),
+    _("édition"),
+    _("état"),
+    _("collectivité"),
+    _("type de collectivité"),
+    _("région"),
+    _("population"),
+    _("titre du projet"),
+    _("résumé"),
+    _("avancement"),
+    _("budget (€ HT)"),
+    _("personne à contacter"),
+    _("adresse e-mail de contact"),
+    _("déposée le (heure de Paris)"),
+)
+
+
+class CandidatureExport:
+    """The rows of a candidature queryset, with one column per criterion, in a constant number of queries."""
+
+    def __init__(self, queryset):
+        answers = CriterionAnswer.objects.order_by().only("candidature_id", "criterion_id", "text")
+        self.queryset = queryset.select_related("edition", "region").prefetch_related(
+            Prefetch("answers", queryset=answers)
+        )
+        # Editions of a label reuse criterion codes: one column per code, named after the newest edition.
+        criteria = Criterion.objects.filter(edition__in=queryset.values("edition_id")).order_by(
+            "-edition__opens_at", "order", "pk"
+        )
+        self.criterion_names = {}
+        self.column_of = {}
+        columns = {}
+        for criterion in criteria:
+            if criterion.code not in columns:
+                columns[criterion.code] = len(columns)
+                self.criterion_names[criterion.code] = criterion.name
+            self.column_of[criterion.pk] = columns[criterion.code]
+
+    def header(self):
+        return [*EXPORT_COLUMNS, *self.criterion_names.values()]
+
+    def rows(self):
+        for candidature in self.queryset.iterator(chunk_size=EXPORT_CHUNK):
+            answers = [""] * len(self.criterion_names)
+            for answer in candidature.answers.all():
+                answers[self.column_of[answer.criterion_id]] = answer.text
+            submitted_at = candidature.submitted_at
+            yield [
+                candidature.reference,
+                candidature.edition.name,
+                candidature.get_status_display(),
+                candidature.territory_name,
+                candidature.get_territory_kind_display(),
+                candidature.region.name if candidature.region else "",
+                candidature.population,
+                candidature.project_title,
+                candidature.summary,
+                candidature.get_stage_display(),
+                candidature.budget,
+                candidature.contact_name,
+                candidature.contact_email,
+                timezone.localtime(submitted_at).replace(tzinfo=None) if submitted_at else None,
+                *answers,
+            ]
+
+
+def export_name(extension):
+    return f"candidatures-{timezone.localdate():%Y-%m-%d}.{extension}"
+
+
+# A spreadsheet runs a cell starting with one of these as a formula: candidates write these texts.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def csv_value(value):
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, Decimal):
+        return formats.number_format(value, decimal_pos=2)
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def csv_lines(export, language):
+    """UTF-8 with a BOM and ";" between fields: what a French Excel opens without asking."""
+    writer = csv.writer(_Echo(), delimiter=";")
+    with translation.override(language):
+        yield "\ufeff"
+        yield writer.writerow([str(title) for title in export.header()])
+        for row in export.rows():
+            yield writer.writerow([csv_value(value) for value in row])
+
+
+def xlsx_cell(sheet, value):
+    if value in (None, ""):
+        return None
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"  # never a formula, whatever the candidate typed
+    elif isinstance(value, datetime):
+        cell.number_format = "dd/mm/yyyy hh:mm"
+    return cell

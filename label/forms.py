@@ -1,0 +1,202 @@
+"""The steps of the application form, each a form with its fields and what it needs to be complete."""
+
+from dataclasses import dataclass, field
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from .models import Candidature, DocumentKind
+
+REQUIRED_TO_SUBMIT = _("Obligatoire pour déposer la candidature.")
+
+
+def _join_help(help_text):
+    return format_lazy("{} {}", help_text, REQUIRED_TO_SUBMIT) if help_text else REQUIRED_TO_SUBMIT
+
+
+class StepForm(forms.ModelForm):
+    """A step saved as a draft accepts blanks; ``complete=True`` (continue, or after submission) does not."""
+
+    required_fields = ()
+
+    def __init__(self, *args, complete=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, form_field in self.fields.items():
+            form_field.required = complete and name in self.required_fields
+            if name in self.required_fields:
+                form_field.help_text = _join_help(form_field.help_text)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+
+class TerritoryForm(StepForm):
+    required_fields = ("territory_name", "territory_kind", "region", "population")
+
+    population = forms.IntegerField(
+        label=_("Population"),
+        min_value=1,
+        required=False,
+        help_text=_("Nombre d'habitants du territoire concerné (dernier recensement)."),
+        error_messages={"min_value": _("Indiquez un nombre d'habitants supérieur à zéro.")},
+        widget=forms.NumberInput(attrs={"min": 1, "inputmode": "numeric"}),
+    )
+
+    class Meta:
+        model = Candidature
+        fields = ("territory_name", "territory_kind", "region", "population")
+        labels = {"territory_name": _("Nom de la collectivité ou de l'organisme public")}
+
+
+class ProjectForm(StepForm):
+    required_fields = ("project_title", "summary", "description", "stage")
+
+    website = forms.URLField(
+        label=_("Site du projet"),
+        required=False,
+        assume_scheme="https",
+        help_text=_("Adresse complète, commençant par https://"),
+    )
+
+    class Meta:
+        model = Candidature
+        fields = (
+            "project_title",
+            "summary",
+            "description",
+            "stage",
+            "started_on",
+            "ends_on",
+            "budget",
+            "partners",
+            "website",
+        )
+        help_texts = {
+            "summary": _("En quelques phrases, ce que fait le projet et pour qui (600 caractères au plus)."),
+            "description": _("Le contexte, les objectifs, la réalisation et les premiers résultats."),
+            "partners": _("Entreprises, associations, autres collectivités, avec leur rôle."),
+        }
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 4, "data-counter": "true"}),
+            "description": forms.Textarea(attrs={"rows": 10, "data-counter": "true"}),
+            "partners": forms.Textarea(attrs={"rows": 3}),
+            "started_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "budget": forms.NumberInput(attrs={"min": 0, "step": "0.01"}),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        started, ends = cleaned.get("started_on"), cleaned.get("ends_on")
+        if started and ends and ends < started:
+            self.add_error("ends_on", _("La date de fin doit suivre la date de début."))
+        budget = cleaned.get("budget")
+        if budget is not None and budget < 0:
+            self.add_error("budget", _("Le budget ne peut pas être négatif."))
+        return cleaned
+
+
+class ContactForm(StepForm):
+    required_fields = ("contact_name", "contact_email", "consent_rules")
+
+    class Meta:
+        model = Candidature
+        fields = (
+            "contact_name",
+            "contact_role",
+            "contact_email",
+            "contact_phone",
+            "consent_rules",
+            "consent_publication",
+        )
+        labels = {
+            "consent_rules": _(
+                "J'ai lu le règlement de l'appel et je suis habilité·e à candidater au nom de la collectivité."
+            ),
+            "consent_publication": _(
+                "J'accepte que le titre et le résumé du projet soient publiés si la collectivité est lauréate."
+            ),
+        }
+        widgets = {
+            "contact_email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            "contact_phone": forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
+            "contact_name": forms.TextInput(attrs={"autocomplete": "name"}),
+        }
+
+
+class CriteriaForm(forms.Form):
+    """One narrative answer per criterion of the candidature's edition."""
+
+    def __init__(self, *args, criteria=(), answers=None, complete=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        answers = answers or {}
+        self.criteria = list(criteria)
+        for criterion in self.criteria:
+            self.fields[self.field_name(criterion)] = forms.CharField(
+                label=criterion.name,
+                help_text=_join_help(criterion.guidance),
+                required=complete,
+                max_length=4000,
+                initial=answers.get(criterion.pk, ""),
+                widget=forms.Textarea(attrs={"rows": 6, "data-counter": "true"}),
+            )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+    @staticmethod
+    def field_name(criterion):
+        return f"criterion_{criterion.pk}"
+
+    def answers(self):
+        return {criterion: self.cleaned_data.get(self.field_name(criterion), "") for criterion in self.criteria}
+
+
+class DocumentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Nature du document"), choices=DocumentKind.choices)
+    file = forms.FileField(
+        label=_("Fichier"),
+        help_text=_("PDF, PNG, JPEG, ODT, ODP, DOCX ou PPTX ; 10 Mo au plus ; 5 documents au plus."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg,.odt,.odp,.docx,.pptx"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+
+@dataclass(frozen=True)
+class Step:
+    slug: str
+    title: str
+    form_class: type | None = None
+    required: tuple = field(default=())
+
+    def missing(self, candidature):
+        """Labels of what this step still lacks for the candidature to be submitted."""
+        if self.slug == "criteres":
+            answered = {answer.criterion_id for answer in candidature.answers.all() if answer.text.strip()}
+            return [criterion.name for criterion in candidature.edition.criteria.all() if criterion.pk not in answered]
+        if self.form_class is None:
+            return []
+        model_fields = Candidature._meta
+        return [
+            model_fields.get_field(name).verbose_name
+            for name in self.form_class.required_fields
+            if getattr(candidature, name) in (None, "", False)
+        ]
+
+
+STEPS = (
+    Step("territoire", _("Territoire"), TerritoryForm),
+    Step("projet", _("Projet"), ProjectForm),
+    Step("criteres", _("Critères")),
+    Step("documents", _("Documents")),
+    Step("contact", _("Contact et engagements"), ContactForm),
+)
+STEP_BY_SLUG = {step.slug: step for step in STEPS}
+RECAP = "recapitulatif"

@@ -1,0 +1,360 @@
+import uuid
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.storage import FileSystemStorage
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .queries import CandidatureQuerySet, DocumentQuerySet
+
+
+class Region(models.Model):
+    """A French region, with its official (INSEE) code."""
+
+    code = models.CharField(_("code officiel"), max_length=3, unique=True)
+    name = models.CharField(_("nom"), max_length=100)
+
+    class Meta:
+        verbose_name = _("région")
+        verbose_name_plural = _("régions")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Edition(models.Model):
+    """One year's call for candidatures, with its own dates, criteria and texts."""
+
+    name = models.CharField(_("nom"), max_length=200)
+    slug = models.SlugField(_("identifiant dans l'adresse"), unique=True)
+    year = models.PositiveSmallIntegerField(_("année"))
+    tagline = models.CharField(_("accroche"), max_length=300, blank=True)
+    description = models.TextField(_("présentation de l'appel"), blank=True)
+    eligibility = models.TextField(_("qui peut candidater"), blank=True)
+    opens_at = models.DateTimeField(_("ouverture des candidatures"))
+    closes_at = models.DateTimeField(
+        _("clôture des candidatures"),
+        help_text=_("Instant exact de clôture, heure de Paris : « avant le 19 juin à minuit » = 20 juin 00:00."),
+    )
+    contact_email = models.EmailField(_("adresse de contact"))
+    laureate_levels = models.BooleanField(_("lauréats par niveau (Or, Argent, Bronze)"), default=True)
+    target_laureates = models.PositiveSmallIntegerField(_("nombre de lauréats visé"), default=25)
+    published = models.BooleanField(_("publiée"), default=True)
+    last_reference_number = models.PositiveIntegerField(_("dernier numéro de référence attribué"), default=0)
+
+    class Meta:
+        verbose_name = _("édition")
+        verbose_name_plural = _("éditions")
+        ordering = ["-opens_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(opens_at__lt=F("closes_at")), name="edition_opens_before_close")
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.opens_at and self.closes_at and self.opens_at >= self.closes_at:
+            raise ValidationError({"closes_at": _("La clôture doit être postérieure à l'ouverture.")})
+
+    def is_open(self, now=None):
+        now = now or timezone.now()
+        return self.opens_at <= now < self.closes_at
+
+    def has_opened(self, now=None):
+        return (now or timezone.now()) >= self.opens_at
+
+
+class Milestone(models.Model):
+    """A step of the edition's year shown on the call page (deadline, auditions, meeting, forum)."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="milestones", verbose_name=_("édition"))
+    starts_at = models.DateTimeField(_("date"))
+    ends_at = models.DateTimeField(_("fin"), null=True, blank=True)
+    title = models.CharField(_("titre"), max_length=200)
+    detail = models.CharField(_("précision"), max_length=300, blank=True)
+    url = models.URLField(_("lien"), blank=True)
+
+    class Meta:
+        verbose_name = _("étape de l'année")
+        verbose_name_plural = _("étapes de l'année")
+        ordering = ["starts_at"]
+
+    def __str__(self):
+        return self.title
+
+
+class Criterion(models.Model):
+    """An evaluation criterion of an edition: weight, scale and optional eliminatory threshold."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="criteria", verbose_name=_("édition"))
+    code = models.SlugField(_("code"), max_length=40)
+    name = models.CharField(_("nom"), max_length=200)
+    guidance = models.TextField(_("ce qui est attendu"), blank=True)
+    weight = models.DecimalField(
+        _("poids"), max_digits=6, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
+    )
+    order = models.PositiveSmallIntegerField(_("ordre"), default=0)
+    scale_min = models.SmallIntegerField(_("note minimale"), default=0)
+    scale_max = models.SmallIntegerField(_("note maximale"), default=5)
+    eliminatory_threshold = models.DecimalField(
+        _("seuil éliminatoire"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Un dossier dont la moyenne sur ce critère est inférieure à ce seuil est éliminé."),
+    )
+
+    class Meta:
+        verbose_name = _("critère")
+        verbose_name_plural = _("critères")
+        ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "code"], name="criterion_code_unique_per_edition"),
+            models.CheckConstraint(condition=Q(weight__gt=0), name="criterion_weight_positive"),
+            models.CheckConstraint(condition=Q(scale_min__lt=F("scale_max")), name="criterion_scale_ordered"),
+            models.CheckConstraint(
+                condition=Q(eliminatory_threshold__isnull=True)
+                | (Q(eliminatory_threshold__gte=F("scale_min")) & Q(eliminatory_threshold__lte=F("scale_max"))),
+                name="criterion_threshold_in_scale",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        errors = {}
+        if self.weight is not None and self.weight <= 0:
+            errors["weight"] = _("Le poids doit être strictement positif.")
+        if self.scale_min is not None and self.scale_max is not None and self.scale_min >= self.scale_max:
+            errors["scale_max"] = _("La note maximale doit être supérieure à la note minimale.")
+        elif self.eliminatory_threshold is not None and not (
+            self.scale_min <= self.eliminatory_threshold <= self.scale_max
+        ):
+            errors["eliminatory_threshold"] = _(
+                "Le seuil doit être compris entre la note minimale et la note maximale."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Brouillon")
+    SUBMITTED = "submitted", _("Déposée")
+    ELIGIBLE = "eligible", _("Recevable")
+    INELIGIBLE = "ineligible", _("Non recevable")
+    SHORTLISTED = "shortlisted", _("Présélectionnée")
+    AUDITIONED = "auditioned", _("Auditionnée")
+    LAUREATE = "laureate", _("Lauréate")
+    NOT_RETAINED = "not_retained", _("Non retenue")
+    WITHDRAWN = "withdrawn", _("Retirée")
+
+
+class TerritoryKind(models.TextChoices):
+    COMMUNE = "commune", _("Commune")
+    INTERCOMMUNALITY = "intercommunality", _("Intercommunalité")
+    METROPOLIS = "metropolis", _("Métropole")
+    DEPARTMENT = "department", _("Département")
+    REGION = "region", _("Région")
+    OTHER = "other", _("Autre organisme public")
+
+
+class ProjectStage(models.TextChoices):
+    IDEA = "idea", _("Idée ou étude")
+    PILOT = "pilot", _("Expérimentation")
+    DEPLOYMENT = "deployment", _("Déploiement")
+    ROUTINE = "routine", _("Généralisé, en fonctionnement")
+
+
+class Level(models.TextChoices):
+    GOLD = "gold", _("Or")
+    SILVER = "silver", _("Argent")
+    BRONZE = "bronze", _("Bronze")
+
+
+class Candidature(models.Model):
+    """A local government's application to an edition."""
+
+    edition = models.ForeignKey(
+        Edition, on_delete=models.PROTECT, related_name="candidatures", verbose_name=_("édition")
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="candidatures",
+        verbose_name=_("compte de la candidature"),
+    )
+    reference = models.CharField(_("référence"), max_length=20, blank=True)
+    status = models.CharField(_("état"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+
+    territory_name = models.CharField(_("nom de la collectivité"), max_length=200, blank=True)
+    territory_kind = models.CharField(
+        _("type de collectivité"), max_length=20, choices=TerritoryKind.choices, blank=True
+    )
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("région"))
+    population = models.PositiveIntegerField(_("population"), null=True, blank=True)
+
+    project_title = models.CharField(_("titre du projet"), max_length=200, blank=True)
+    summary = models.TextField(_("résumé"), max_length=600, blank=True)
+    description = models.TextField(_("description du projet"), max_length=8000, blank=True)
+    stage = models.CharField(_("avancement"), max_length=20, choices=ProjectStage.choices, blank=True)
+    started_on = models.DateField(_("date de début"), null=True, blank=True)
+    ends_on = models.DateField(_("date de fin prévue"), null=True, blank=True)
+    budget = models.DecimalField(_("budget (€ HT)"), max_digits=12, decimal_places=2, null=True, blank=True)
+    partners = models.TextField(_("partenaires"), max_length=2000, blank=True)
+    website = models.URLField(_("site du projet"), blank=True)
+
+    contact_name = models.CharField(_("nom de la personne à contacter"), max_length=150, blank=True)
+    contact_role = models.CharField(_("fonction"), max_length=150, blank=True)
+    contact_email = models.EmailField(_("adresse e-mail de contact"), blank=True)
+    contact_phone = models.CharField(_("téléphone"), max_length=30, blank=True)
+    consent_rules = models.BooleanField(_("acceptation du règlement"), default=False)
+    consent_publication = models.BooleanField(_("accord de publication"), default=False)
+
+    submitted_at = models.DateTimeField(_("déposée le"), null=True, blank=True)
+    extended_until = models.DateTimeField(
+        _("délai accordé jusqu'au"),
+        null=True,
+        blank=True,
+        help_text=_("Prolongation accordée à cette seule candidature (heure de Paris)."),
+    )
+    staged_transition = models.CharField(_("décision préparée"), max_length=30, blank=True)
+    staged_level = models.CharField(_("niveau préparé"), max_length=10, choices=Level.choices, blank=True)
+    outcome_level = models.CharField(_("niveau du label"), max_length=10, choices=Level.choices, blank=True)
+    pitch_video_url = models.URLField(_("vidéo du pitch"), blank=True)
+    created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
+
+    objects = CandidatureQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("candidature")
+        verbose_name_plural = _("candidatures")
+        ordering = [F("submitted_at").desc(nulls_last=True), "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reference"], condition=~Q(reference=""), name="candidature_reference_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["edition", "owner"],
+                condition=~Q(status="withdrawn"),
+                name="one_active_candidature_per_owner_and_edition",
+            ),
+        ]
+        indexes = [models.Index(fields=["edition", "status"], name="candidature_edition_status")]
+
+    def __str__(self):
+        label = self.project_title or _("Projet sans titre")
+        return f"{self.reference or _('Brouillon')} · {self.territory_name or '—'} · {label}"
+
+    @property
+    def deadline(self):
+        """The instant after which the candidate can no longer write."""
+        if self.extended_until and self.extended_until > self.edition.closes_at:
+            return self.extended_until
+        return self.edition.closes_at
+
+    def is_writable(self, now=None):
+        now = now or timezone.now()
+        return self.edition.has_opened(now) and now < self.deadline
+
+
+class CriterionAnswer(models.Model):
+    """The candidate's narrative answer to one criterion of the edition."""
+
+    candidature = models.ForeignKey(
+        Candidature, on_delete=models.CASCADE, related_name="answers", verbose_name=_("candidature")
+    )
+    criterion = models.ForeignKey(
+        Criterion, on_delete=models.CASCADE, related_name="answers", verbose_name=_("critère")
+    )
+    text = models.TextField(_("réponse"), max_length=4000, blank=True)
+
+    class Meta:
+        verbose_name = _("réponse à un critère")
+        verbose_name_plural = _("réponses aux critères")
+        ordering = ["criterion__order", "criterion__pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["candidature", "criterion"], name="one_answer_per_criterion"),
+        ]
+
+    def __str__(self):
+        return f"{self.criterion} — {self.candidature}"
+
+
+private_storage = FileSystemStorage(location=settings.PRIVATE_STORAGE_ROOT, base_url=None)
+
+
+def document_path(instance, filename):
+    """A random name: nothing of the candidate's file name reaches the disk."""
+    return f"documents/{uuid.uuid4().hex}"
+
+
+class DocumentKind(models.TextChoices):
+    PRESENTATION = "presentation", _("Présentation du projet")
+    ANNEX = "annex", _("Annexe")
+    PHOTO = "photo", _("Photo ou visuel")
+    LETTER = "letter", _("Lettre de soutien ou délibération")
+
+
+class Document(models.Model):
+    """A file attached to a candidature, kept in private storage and served only after a check."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    candidature = models.ForeignKey(
+        Candidature, on_delete=models.CASCADE, related_name="documents", verbose_name=_("candidature")
+    )
+    kind = models.CharField(_("nature"), max_length=20, choices=DocumentKind.choices, default=DocumentKind.ANNEX)
+    file = models.FileField(_("fichier"), storage=private_storage, upload_to=document_path, max_length=200)
+    original_name = models.CharField(_("nom d'origine"), max_length=255)
+    size = models.PositiveIntegerField(_("taille (octets)"))
+    content_type = models.CharField(_("type reconnu"), max_length=120)
+    uploaded_at = models.DateTimeField(_("ajouté le"), auto_now_add=True)
+
+    objects = DocumentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["uploaded_at"]
+
+    def __str__(self):
+        return self.original_name
+
+
+class HistoryEntry(models.Model):
+    """What happened to a candidature, by whom and when: status changes, edits, extensions."""
+
+    class Action(models.TextChoices):
+        STATUS = "status", _("Changement d'état")
+        EDIT = "edit", _("Modification après dépôt")
+        EXTENSION = "extension", _("Prolongation du délai")
+        STAGED = "staged", _("Décision préparée")
+
+    candidature = models.ForeignKey(
+        Candidature, on_delete=models.CASCADE, related_name="history", verbose_name=_("candidature")
+    )
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    from_status = models.CharField(_("de"), max_length=20, choices=Status.choices, blank=True)
+    to_status = models.CharField(_("vers"), max_length=20, choices=Status.choices, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("par")
+    )
+    at = models.DateTimeField(_("le"), default=timezone.now)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("historique")
+        verbose_name_plural = _("historique")
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_action_display()} · {self.at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,387 @@
+"""Business operations on candidatures; every write checks the deadline here, on the server."""
+
+import zipfile
+from datetime import timedelta
+
+import filetype
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.forms.models import construct_instance
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from notifications.services import notify
+
+from . import workflow
+from .models import Candidature, CriterionAnswer, Document, Edition, HistoryEntry, Level, Status
+
+
+class ActionRefused(Exception):
+    """An operation the rules forbid; ``message`` is shown to the person as is."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+def _now(now):
+    return now or timezone.now()
+
+
+def ensure_writable(candidature, user, now=None):
+    """Raise unless ``user`` may change the candidature's content right now."""
+    if candidature.owner_id != user.pk:
+        raise ActionRefused(_("Vous n'avez pas le droit de modifier cette candidature."))
+    if candidature.status not in (Status.DRAFT, Status.SUBMITTED):
+        raise ActionRefused(_("Cette candidature n'est plus modifiable."))
+    if not candidature.is_writable(_now(now)):
+        raise ActionRefused(_("L'appel à candidatures est clos : la candidature ne peut plus être modifiée."))
+
+
+def start(edition, user, now=None):
+    """The owner's active candidature to ``edition``, created as a draft when there is none."""
+    now = _now(now)
+    existing = Candidature.objects.filter(edition=edition, owner=user).exclude(status=Status.WITHDRAWN).first()
+    if existing is not None:
+        return existing
+    if not edition.is_open(now):
+        raise ActionRefused(_("L'appel à candidatures n'est pas ouvert : il n'est pas possible de candidater."))
+    return Candidature.objects.create(
+        edition=edition, owner=user, contact_email=user.email, contact_name=user.full_name
+    )
+
+
+def record(candidature, action, actor, note="", from_status="", to_status="", now=None):
+    return HistoryEntry.objects.create(
+        candidature=candidature,
+        action=action,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        note=note,
+        from_status=from_status,
+        to_status=to_status,
+        at=_now(now),
+    )
+
+
+def save_fields(candidature, form, user, now=None):
+    """Save one step's form; after submission each change is recorded with the fields it touched."""
+    now = _now(now)
+    with transaction.atomic():
+        locked = Candidature.objects.select_for_update().select_related("edition").get(pk=candidature.pk)
+        ensure_writable(locked, user, now)
+        changed = [form.fields[name].label for name in form.changed_data if name in form.fields]
+        construct_instance(form, candidature, fields=form._meta.fields)
+        candidature.save()
+        if locked.status == Status.SUBMITTED and changed:
+            record(
+                candidature, HistoryEntry.Action.EDIT, user, note=", ".join(str(label) for label in changed), now=now
+            )
+    return candidature
+
+
+def save_answers(candidature, answers, user, now=None):
+    """Store ``answers`` ({criterion: text}) for the candidature's own edition's criteria."""
+    now = _now(now)
+    with transaction.atomic():
+        locked = Candidature.objects.select_for_update().select_related("edition").get(pk=candidature.pk)
+        ensure_writable(locked, user, now)
+        current = {answer.criterion_id: answer for answer in candidature.answers.all()}
+        changed = []
+        for criterion, text in answers.items():
+            if criterion.edition_id != candidature.edition_id:
+                raise ActionRefused(_("Ce critère n'appartient pas à cette édition."))
+            answer = current.get(criterion.pk)
+            if answer is None:
+                CriterionAnswer.objects.create(candidature=candidature, criterion=criterion, text=text)
+                changed.append(criterion.name)
+            elif answer.text != text:
+                answer.text = text
+                answer.save(update_fields=["text"])
+                changed.append(criterion.name)
+        if locked.status == Status.SUBMITTED and changed:
+            record(candidature, HistoryEntry.Action.EDIT, user, note=", ".join(changed), now=now)
+
+
+# Content types recognised by their bytes, never by the name or the declared type.
+ACCEPTED_TYPES = {
+    "application/pdf": "PDF",
+    "image/png": "PNG",
+    "image/jpeg": "JPEG",
+    "application/vnd.oasis.opendocument.text": "ODT",
+    "application/vnd.oasis.opendocument.presentation": "ODP",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "DOCX",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation": "PPTX",
+}
+ZIP_MEMBERS = {
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "word/document.xml",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation": "ppt/presentation.xml",
+}
+ACCEPTED_LABEL = gettext_lazy("PDF, PNG, JPEG, ODT, ODP, DOCX ou PPTX")
+
+
+def _opendocument_type(uploaded):
+    uploaded.seek(0)
+    with zipfile.ZipFile(uploaded) as archive:
+        return archive.read("mimetype").decode("ascii", "replace").strip()
+
+
+def sniff(uploaded):
+    """The content type of an uploaded file judged from its content, or None when not accepted."""
+    uploaded.seek(0)
+    head = uploaded.read(8192)
+    uploaded.seek(0)
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            if b"mimetype" in head[:80]:
+                kind = _opendocument_type(uploaded)
+            else:
+                with zipfile.ZipFile(uploaded) as archive:
+                    names = set(archive.namelist())
+                kind = next((mime for mime, member in ZIP_MEMBERS.items() if member in names), None)
+        except (zipfile.BadZipFile, KeyError, OSError):
+            kind = None
+        finally:
+            uploaded.seek(0)
+        return kind if kind in ACCEPTED_TYPES else None
+    guess = filetype.guess(head)
+    if guess is None:
+        return None
+    return guess.mime if guess.mime in ACCEPTED_TYPES else None
+
+
+def validate_upload(candidature, uploaded):
+    """Raise ActionRefused with a French message for any file the platform does not take."""
+    if candidature.documents.count() >= settings.DOCUMENT_MAX_COUNT:
+        raise ActionRefused(
+            _("Vous avez déjà joint %(count)d documents, le maximum : supprimez-en un pour en ajouter un autre.")
+            % {"count": settings.DOCUMENT_MAX_COUNT}
+        )
+    if uploaded.size == 0:
+        raise ActionRefused(_("Le fichier « %(name)s » est vide.") % {"name": uploaded.name})
+    if uploaded.size > settings.DOCUMENT_MAX_BYTES:
+        raise ActionRefused(
+            _("Le fichier « %(name)s » dépasse la taille maximale de %(max)d Mo.")
+            % {"name": uploaded.name, "max": settings.DOCUMENT_MAX_BYTES // (1024 * 1024)}
+        )
+    content_type = sniff(uploaded)
+    if content_type is None:
+        raise ActionRefused(
+            _("Le fichier « %(name)s » n'est pas d'un format accepté (%(formats)s), d'après son contenu.")
+            % {"name": uploaded.name, "formats": ACCEPTED_LABEL}
+        )
+    return content_type
+
+
+def add_document(candidature, uploaded, kind, user, now=None):
+    now = _now(now)
+    with transaction.atomic():
+        locked = Candidature.objects.select_for_update().select_related("edition").get(pk=candidature.pk)
+        ensure_writable(locked, user, now)
+        content_type = validate_upload(locked, uploaded)
+        document = Document(
+            candidature=candidature,
+            kind=kind,
+            original_name=uploaded.name[:255],
+            size=uploaded.size,
+            content_type=content_type,
+        )
+        document.file.save("upload", uploaded, save=False)
+        document.save()
+        if locked.status == Status.SUBMITTED:
+            record(candidature, HistoryEntry.Action.EDIT, user, note=_("Document ajouté : %s") % document, now=now)
+    return document
+
+
+def remove_document(document, user, now=None):
+    now = _now(now)
+    candidature = document.candidature
+    with transaction.atomic():
+        locked = Candidature.objects.select_for_update().select_related("edition").get(pk=candidature.pk)
+        ensure_writable(locked, user, now)
+        name = document.file.name
+        document.delete()
+        if locked.status == Status.SUBMITTED:
+            record(candidature, HistoryEntry.Action.EDIT, user, note=_("Document retiré : %s") % document, now=now)
+        transaction.on_commit(lambda: document.file.storage.delete(name))
+
+
+def next_reference(edition):
+    """The next reference of ``edition``, e.g. LTI-2020-0042, without races or gaps-filling retries.
+
+    The UPDATE takes the edition row's lock until the caller's transaction ends:
+    two submissions at the same instant are served one after the other.
+    """
+    Edition.objects.filter(pk=edition.pk).update(last_reference_number=F("last_reference_number") + 1)
+    number = Edition.objects.values_list("last_reference_number", flat=True).get(pk=edition.pk)
+    return f"LTI-{edition.year}-{number:04d}"
+
+
+def missing_for_submission(candidature):
+    """[(step slug, label)] of what must still be filled before submitting."""
+    from .forms import STEPS
+
+    missing = []
+    for step in STEPS:
+        for label in step.missing(candidature):
+            missing.append((step, label))
+    return missing
+
+
+def _notify_transition(candidature, transition, entry):
+    if not transition.notification:
+        return
+    context = {"candidature": candidature, "edition": candidature.edition, "entry": entry}
+    notify(
+        transition.notification,
+        to=candidature.owner,
+        context=context,
+        key=f"{transition.notification}:{candidature.pk}:{entry.pk}",
+        related=candidature,
+    )
+
+
+def fire(candidature, name, user, note="", level="", now=None):
+    """Move the candidature along transition ``name``, record it and notify, or raise ActionRefused."""
+    if name == "submit":
+        return submit(candidature, user, now)
+    now = _now(now)
+    transition = workflow.TRANSITIONS[name]
+    with transaction.atomic():
+        locked = Candidature.objects.select_for_update().select_related("edition", "owner").get(pk=candidature.pk)
+        reason = workflow.refusal(name, user, locked, now)
+        if reason:
+            raise ActionRefused(str(reason))
+        previous = locked.status
+        locked.status = transition.target
+        locked.staged_transition = ""
+        locked.staged_level = ""
+        if transition.target == Status.LAUREATE:
+            locked.outcome_level = level
+        if transition.target == Status.DRAFT:
+            locked.submitted_at = None
+        locked.save(
+            update_fields=["status", "staged_transition", "staged_level", "outcome_level", "submitted_at", "updated_at"]
+        )
+        entry = record(locked, HistoryEntry.Action.STATUS, user, note, previous, transition.target, now)
+        _notify_transition(locked, transition, entry)
+    candidature.refresh_from_db()
+    return candidature
+
+
+def submit(candidature, user, now=None):
+    """Submit before the deadline: a reference, a receipt to the account and the contact, a notice to the team."""
+    now = _now(now)
+    with transaction.atomic():
+        locked = Candidature.objects.select_for_update().select_related("edition", "owner").get(pk=candidature.pk)
+        reason = workflow.refusal("submit", user, locked, now)
+        if reason:
+            raise ActionRefused(str(reason))
+        missing = missing_for_submission(locked)
+        if missing:
+            raise ActionRefused(
+                _("La candidature est incomplète : complétez les éléments signalés avant de la déposer.")
+            )
+        if not locked.reference:
+            locked.reference = next_reference(locked.edition)
+        locked.status = Status.SUBMITTED
+        locked.submitted_at = now
+        locked.save(update_fields=["reference", "status", "submitted_at", "updated_at"])
+        entry = record(locked, HistoryEntry.Action.STATUS, user, "", Status.DRAFT, Status.SUBMITTED, now)
+        context = {
+            "candidature": locked,
+            "edition": locked.edition,
+            "answers": list(locked.answers.select_related("criterion")),
+            "documents": list(locked.documents.all()),
+        }
+        key = f"candidature_submitted:{locked.pk}:{entry.pk}"
+        notify("candidature_submitted", to=locked.owner, context=context, key=key, related=locked)
+        if locked.contact_email and locked.contact_email.lower() != locked.owner.email.lower():
+            notify(
+                "candidature_submitted", to=locked.contact_email, context=context, key=f"{key}:contact", related=locked
+            )
+        notify(
+            "candidature_submitted_notice",
+            to=locked.edition.contact_email,
+            context=context,
+            key=f"candidature_submitted_notice:{locked.pk}:{entry.pk}",
+            related=locked,
+        )
+    candidature.refresh_from_db()
+    return candidature
+
+
+def stage_decision(candidature, name, user, level=""):
+    """Prepare decision ``name`` without telling anyone; ``publish_decisions`` makes it real."""
+    transition = workflow.TRANSITIONS[name]
+    if not transition.decision:
+        raise ActionRefused(_("Cette action n'est pas une décision."))
+    reason = workflow.refusal(name, user, candidature)
+    if reason:
+        raise ActionRefused(str(reason))
+    if transition.target == Status.LAUREATE and candidature.edition.laureate_levels and level not in Level.values:
+        raise ActionRefused(_("Choisissez le niveau du label (Or, Argent ou Bronze)."))
+    Candidature.objects.filter(pk=candidature.pk).update(staged_transition=name, staged_level=level)
+    record(candidature, HistoryEntry.Action.STAGED, user, note=str(transition.label))
+
+
+def clear_staged(queryset):
+    return queryset.exclude(staged_transition="").update(staged_transition="", staged_level="")
+
+
+def publish_decisions(queryset, user):
+    """Fire every staged decision of ``queryset``; each candidate is notified. Returns (done, refused)."""
+    done, refused = 0, []
+    for candidature in queryset.exclude(staged_transition="").select_related("edition", "owner"):
+        try:
+            fire(candidature, candidature.staged_transition, user, level=candidature.staged_level)
+            done += 1
+        except ActionRefused as error:
+            refused.append((candidature, error.message))
+    return done, refused
+
+
+def grant_extension(candidature, until, user):
+    """Give one candidature until ``until`` to write; recorded in its history."""
+    Candidature.objects.filter(pk=candidature.pk).update(extended_until=until)
+    local = timezone.localtime(until) if until else None
+    note = _("Délai prolongé jusqu'au %s") % local.strftime("%d/%m/%Y %H:%M") if local else _("Prolongation retirée")
+    record(candidature, HistoryEntry.Action.EXTENSION, user, note=note)
+
+
+REMINDER_MILESTONES = (("j7", timedelta(days=7)), ("j1", timedelta(days=1)))
+
+
+def remind_drafts(now=None):
+    """Send the J-7 and J-1 "Action requise" reminders to draft owners; each milestone once per draft."""
+    now = _now(now)
+    horizon = now + REMINDER_MILESTONES[0][1]
+    drafts = (
+        Candidature.objects.filter(status=Status.DRAFT, edition__opens_at__lte=now)
+        .filter(edition__closes_at__gt=now - timedelta(days=60))
+        .select_related("edition", "owner")
+    )
+    sent = 0
+    for candidature in drafts:
+        deadline = candidature.deadline
+        if not (now < deadline <= horizon):
+            continue
+        due = [code for code, before in REMINDER_MILESTONES if now >= deadline - before]
+        # Only the closest milestone: a draft started the day before gets J-1, not J-7 as well.
+        milestone = due[-1]
+        with transaction.atomic():
+            notify(
+                "draft_reminder",
+                to=candidature.owner,
+                context={
+                    "candidature": candidature,
+                    "edition": candidature.edition,
+                    "deadline": deadline,
+                    "milestone": milestone,
+                },
+                key=f"draft_reminder:{candidature.pk}:{milestone}:{deadline.isoformat()}",
+                related=candidature,
+            )
+        sent += 1
+    return sent

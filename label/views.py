@@ -1,0 +1,265 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import services, workflow
+from .forms import RECAP, STEP_BY_SLUG, STEPS, CriteriaForm, DocumentForm
+from .models import Candidature, CriterionAnswer, Document, Edition, Status
+
+
+def home(request):
+    now = timezone.now()
+    editions = list(Edition.objects.filter(published=True).order_by("-closes_at"))
+    context = {
+        "open_editions": [edition for edition in editions if edition.is_open(now)],
+        "upcoming_editions": [edition for edition in editions if not edition.has_opened(now)],
+        "past_editions": [edition for edition in editions if edition.closes_at <= now],
+    }
+    return render(request, "label/home.html", context)
+
+
+def _published_edition(slug):
+    return get_object_or_404(Edition.objects.filter(published=True), slug=slug)
+
+
+def call(request, edition):
+    edition = get_object_or_404(
+        Edition.objects.filter(published=True).prefetch_related("criteria", "milestones"), slug=edition
+    )
+    mine = None
+    if request.user.is_authenticated:
+        mine = (
+            Candidature.objects.owned_by(request.user).filter(edition=edition).exclude(status=Status.WITHDRAWN).first()
+        )
+    return render(
+        request,
+        "label/call.html",
+        {"edition": edition, "is_open": edition.is_open(), "has_opened": edition.has_opened(), "mine": mine},
+    )
+
+
+def _active_candidature(edition, user):
+    return (
+        Candidature.objects.owned_by(user)
+        .filter(edition=edition)
+        .exclude(status=Status.WITHDRAWN)
+        .select_related("edition", "region")
+        .first()
+    )
+
+
+@login_required
+def apply(request, edition):
+    edition = _published_edition(edition)
+    candidature = _active_candidature(edition, request.user)
+    if candidature is None:
+        if not edition.is_open():
+            return render(request, "label/apply_closed.html", {"edition": edition}, status=200)
+        return redirect("label:step", edition=edition.slug, step=STEPS[0].slug)
+    if not _writable(candidature):
+        return redirect("label:candidature", pk=candidature.pk)
+    if candidature.status == Status.SUBMITTED:
+        return redirect("label:recap", edition=edition.slug)
+    first_incomplete = next((step for step in STEPS if step.missing(candidature)), None)
+    if first_incomplete is None:
+        return redirect("label:recap", edition=edition.slug)
+    return redirect("label:step", edition=edition.slug, step=first_incomplete.slug)
+
+
+def _writable(candidature):
+    return candidature.status in (Status.DRAFT, Status.SUBMITTED) and candidature.is_writable()
+
+
+def _next_url(edition, step):
+    index = STEPS.index(step)
+    if index + 1 < len(STEPS):
+        return reverse("label:step", kwargs={"edition": edition.slug, "step": STEPS[index + 1].slug})
+    return reverse("label:recap", kwargs={"edition": edition.slug})
+
+
+def _build_form(step, candidature, edition, data=None, files=None, complete=False):
+    if step.slug == "criteres":
+        answers = {answer.criterion_id: answer.text for answer in candidature.answers.all()} if candidature else {}
+        return CriteriaForm(data, criteria=edition.criteria.all(), answers=answers, complete=complete)
+    if step.slug == "documents":
+        return DocumentForm(data, files)
+    return step.form_class(data, instance=candidature or Candidature(edition=edition), complete=complete)
+
+
+@login_required
+def step(request, edition, step):
+    edition = _published_edition(edition)
+    current = STEP_BY_SLUG.get(step)
+    if current is None:
+        raise Http404
+    candidature = _active_candidature(edition, request.user)
+    if candidature is None:
+        if not edition.is_open():
+            return render(request, "label/apply_closed.html", {"edition": edition})
+        if current != STEPS[0]:
+            return redirect("label:step", edition=edition.slug, step=STEPS[0].slug)
+    elif not _writable(candidature) and request.method != "POST":
+        messages.info(request, _("Cette candidature n'est plus modifiable : voici ce qui a été déposé."))
+        return redirect("label:candidature", pk=candidature.pk)
+
+    action = request.POST.get("action", "save")
+    complete = action == "next" or (candidature is not None and candidature.status == Status.SUBMITTED)
+    if request.method == "POST":
+        form = _build_form(current, candidature, edition, request.POST, request.FILES, complete=complete)
+        if current.slug == "documents" and action == "next" and not request.FILES:
+            return redirect(_next_url(edition, current))
+        if form.is_valid():
+            try:
+                if candidature is None:
+                    candidature = services.start(edition, request.user)
+                if current.slug == "criteres":
+                    services.save_answers(candidature, form.answers(), request.user)
+                elif current.slug == "documents":
+                    document = services.add_document(
+                        candidature, form.cleaned_data["file"], form.cleaned_data["kind"], request.user
+                    )
+                    messages.success(request, _("Document « %(name)s » ajouté.") % {"name": document.original_name})
+                    return redirect("label:step", edition=edition.slug, step=current.slug)
+                else:
+                    services.save_fields(candidature, form, request.user)
+            except services.ActionRefused as refusal:
+                form.add_error("file" if current.slug == "documents" else None, refusal.message)
+            else:
+                if action == "next":
+                    return redirect(_next_url(edition, current))
+                messages.success(request, _("Brouillon enregistré. Vous pourrez reprendre plus tard."))
+                return redirect("label:step", edition=edition.slug, step=current.slug)
+    else:
+        form = _build_form(current, candidature, edition)
+
+    documents = list(candidature.documents.all()) if candidature and current.slug == "documents" else []
+    return render(
+        request,
+        "label/apply_step.html",
+        {
+            "edition": edition,
+            "candidature": candidature,
+            "steps": STEPS,
+            "current": current,
+            "form": form,
+            "documents": documents,
+            "next_url": _next_url(edition, current),
+        },
+        status=200,
+    )
+
+
+def _summary_queryset():
+    return Candidature.objects.select_related("edition", "region", "owner").prefetch_related(
+        Prefetch("answers", queryset=CriterionAnswer.objects.select_related("criterion")),
+        "documents",
+        "edition__criteria",
+        "history",
+    )
+
+
+@login_required
+def recap(request, edition):
+    edition = _published_edition(edition)
+    candidature = _active_candidature(edition, request.user)
+    if candidature is None:
+        return redirect("label:apply", edition=edition.slug)
+    candidature = _summary_queryset().get(pk=candidature.pk)
+    if request.method == "POST":
+        try:
+            services.submit(candidature, request.user)
+        except services.ActionRefused as refusal:
+            messages.error(request, refusal.message)
+        else:
+            messages.success(request, _("Votre candidature est déposée. Un accusé de réception vous a été envoyé."))
+            return redirect("label:candidature", pk=candidature.pk)
+    if not _writable(candidature):
+        return redirect("label:candidature", pk=candidature.pk)
+    return render(request, "label/recap.html", _summary_context(request, candidature, steps_links=True))
+
+
+def _summary_context(request, candidature, steps_links=False):
+    answers = {answer.criterion_id: answer.text for answer in candidature.answers.all()}
+    return {
+        "edition": candidature.edition,
+        "candidature": candidature,
+        "steps": STEPS,
+        "current": RECAP,
+        "criteria": [(criterion, answers.get(criterion.pk, "")) for criterion in candidature.edition.criteria.all()],
+        "missing": services.missing_for_submission(candidature),
+        "can_submit": workflow.can_fire("submit", request.user, candidature),
+        "can_withdraw": workflow.can_fire("withdraw", request.user, candidature),
+        "can_edit": _writable(candidature) and candidature.owner_id == request.user.pk,
+        "steps_links": steps_links,
+        "next_step": workflow.NEXT_STEP[candidature.status],
+    }
+
+
+@login_required
+def my_candidatures(request):
+    candidatures = Candidature.objects.owned_by(request.user).for_listing().order_by("-created_at")
+    return render(
+        request,
+        "label/my_candidatures.html",
+        {
+            "candidatures": candidatures,
+            "next_steps": workflow.NEXT_STEP,
+            "now": timezone.now(),
+        },
+    )
+
+
+@login_required
+def candidature(request, pk):
+    candidature = get_object_or_404(_summary_queryset().visible_to(request.user), pk=pk)
+    return render(request, "label/candidature.html", _summary_context(request, candidature))
+
+
+@login_required
+def withdraw(request, pk):
+    candidature = get_object_or_404(Candidature.objects.owned_by(request.user).select_related("edition"), pk=pk)
+    if request.method == "POST":
+        try:
+            services.fire(candidature, "withdraw", request.user, note=request.POST.get("reason", "")[:1000])
+        except services.ActionRefused as refusal:
+            messages.error(request, refusal.message)
+        else:
+            messages.success(request, _("Votre candidature est retirée."))
+        return redirect("label:my_candidatures")
+    refusal = workflow.refusal("withdraw", request.user, candidature)
+    return render(request, "label/withdraw.html", {"candidature": candidature, "refusal": refusal})
+
+
+@login_required
+@require_POST
+def delete_document(request, pk):
+    document = get_object_or_404(
+        Document.objects.filter(candidature__owner=request.user).select_related("candidature__edition"), pk=pk
+    )
+    edition = document.candidature.edition
+    try:
+        services.remove_document(document, request.user)
+    except services.ActionRefused as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(request, _("Document « %(name)s » supprimé.") % {"name": document.original_name})
+    return redirect("label:step", edition=edition.slug, step="documents")
+
+
+@login_required
+def download(request, pk):
+    document = get_object_or_404(Document.objects.visible_to(request.user), pk=pk)
+    response = FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=document.content_type,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
