@@ -1,10 +1,6 @@
 """Organiser screens: editions with their criteria and figures; candidatures with decisions and exports."""
 
-import csv
-import io
 from collections import defaultdict
-from datetime import datetime
-from decimal import Decimal
 
 from django import forms
 from django.contrib import admin, messages
@@ -15,17 +11,16 @@ from django.db.models import Count, Prefetch, prefetch_related_objects
 from django.db.models.functions import TruncDate
 from django.http import HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.urls import path, reverse
-from django.utils import formats, timezone, translation
+from django.utils import formats, translation
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 
 from accounts.roles import is_organiser
 
 from . import services, workflow
-from .models import Candidature, Criterion, CriterionAnswer, Edition, HistoryEntry, Milestone, Status
+from .exports import CandidatureExport, csv_lines, export_name, xlsx_bytes
+from .models import Candidature, Criterion, Edition, HistoryEntry, Milestone, Status
 
 # --- editions ------------------------------------------------------------------------
 
@@ -420,131 +415,8 @@ class CandidatureAdmin(admin.ModelAdmin):
             export = self._export(request)
         except IncorrectLookupParameters:
             return self._bad_filters()
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet(title=gettext("Candidatures"))
-        sheet.append([str(title) for title in export.header()])
-        for row in export.rows():
-            sheet.append([xlsx_cell(sheet, value) for value in row])
-        buffer = io.BytesIO()
-        workbook.save(buffer)
         response = HttpResponse(
-            buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            xlsx_bytes(export), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         )
         response["Content-Disposition"] = f'attachment; filename="{export_name("xlsx")}"'
         return response
-
-
-# --- export rows ---------------------------------------------------------------------
-
-EXPORT_CHUNK = 2000
-EXPORT_COLUMNS = (
-    _("référence"),
-    _("édition"),
-    _("état"),
-    _("collectivité"),
-    _("type de collectivité"),
-    _("région"),
-    _("population"),
-    _("titre du projet"),
-    _("résumé"),
-    _("avancement"),
-    _("budget (€ HT)"),
-    _("personne à contacter"),
-    _("adresse e-mail de contact"),
-    _("déposée le (heure de Paris)"),
-)
-
-
-class CandidatureExport:
-    """The rows of a candidature queryset, with one column per criterion, in a constant number of queries."""
-
-    def __init__(self, queryset):
-        answers = CriterionAnswer.objects.order_by().only("candidature_id", "criterion_id", "text")
-        self.queryset = queryset.select_related("edition", "region").prefetch_related(
-            Prefetch("answers", queryset=answers)
-        )
-        # Editions of a label reuse criterion codes: one column per code, named after the newest edition.
-        criteria = Criterion.objects.filter(edition__in=queryset.values("edition_id")).order_by(
-            "-edition__opens_at", "order", "pk"
-        )
-        self.criterion_names = {}
-        self.column_of = {}
-        columns = {}
-        for criterion in criteria:
-            if criterion.code not in columns:
-                columns[criterion.code] = len(columns)
-                self.criterion_names[criterion.code] = criterion.name
-            self.column_of[criterion.pk] = columns[criterion.code]
-
-    def header(self):
-        return [*EXPORT_COLUMNS, *self.criterion_names.values()]
-
-    def rows(self):
-        for candidature in self.queryset.iterator(chunk_size=EXPORT_CHUNK):
-            answers = [""] * len(self.criterion_names)
-            for answer in candidature.answers.all():
-                answers[self.column_of[answer.criterion_id]] = answer.text
-            submitted_at = candidature.submitted_at
-            yield [
-                candidature.reference,
-                candidature.edition.name,
-                candidature.get_status_display(),
-                candidature.territory_name,
-                candidature.get_territory_kind_display(),
-                candidature.region.name if candidature.region else "",
-                candidature.population,
-                candidature.project_title,
-                candidature.summary,
-                candidature.get_stage_display(),
-                candidature.budget,
-                candidature.contact_name,
-                candidature.contact_email,
-                timezone.localtime(submitted_at).replace(tzinfo=None) if submitted_at else None,
-                *answers,
-            ]
-
-
-def export_name(extension):
-    return f"candidatures-{timezone.localdate():%Y-%m-%d}.{extension}"
-
-
-# A spreadsheet runs a cell starting with one of these as a formula: candidates write these texts.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def csv_value(value):
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.strftime("%d/%m/%Y %H:%M")
-    if isinstance(value, Decimal):
-        return formats.number_format(value, decimal_pos=2)
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
-
-
-def csv_lines(export, language):
-    """UTF-8 with a BOM and ";" between fields: what a French Excel opens without asking."""
-    writer = csv.writer(_Echo(), delimiter=";")
-    with translation.override(language):
-        yield "\ufeff"
-        yield writer.writerow([str(title) for title in export.header()])
-        for row in export.rows():
-            yield writer.writerow([csv_value(value) for value in row])
-
-
-def xlsx_cell(sheet, value):
-    if value in (None, ""):
-        return None
-    cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, str):
-        cell.data_type = "s"  # never a formula, whatever the candidate typed
-    elif isinstance(value, datetime):
-        cell.number_format = "dd/mm/yyyy hh:mm"
-    return cell

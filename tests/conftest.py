@@ -36,6 +36,12 @@ def _postgres_unavailable_reason():
     return None
 
 
+def _gettext_unavailable_reason():
+    if shutil.which("xgettext") is None:
+        return "GNU gettext is not installed (apt-get install gettext)"
+    return None
+
+
 def _browser_unavailable_reason():
     if not Path(CHROMIUM).exists():
         return f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
@@ -53,6 +59,7 @@ def pytest_report_header(config):
         ("broker", _broker_unavailable_reason()),
         ("browser", _browser_unavailable_reason()),
         ("postgres", _postgres_unavailable_reason()),
+        ("gettext", _gettext_unavailable_reason()),
     )
     for name, reason in checks:
         if reason:
@@ -65,6 +72,7 @@ def pytest_collection_modifyitems(config, items):
         "broker": _broker_unavailable_reason(),
         "browser": _browser_unavailable_reason(),
         "postgres": _postgres_unavailable_reason(),
+        "gettext": _gettext_unavailable_reason(),
     }
     for marker, reason in reasons.items():
         if not reason or not any(marker in item.keywords for item in items):

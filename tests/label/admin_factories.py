@@ -7,52 +7,34 @@ from zoneinfo import ZoneInfo
 import factory
 from django.core.files.base import ContentFile
 
-from label.models import Candidature, Criterion, CriterionAnswer, Document, Edition, HistoryEntry, Region, Status
-from tests.factories import UserFactory
+from label.models import CriterionAnswer, Document, HistoryEntry, Status
+from tests.label import factories
 
 PARIS = ZoneInfo("Europe/Paris")
 
 
-class EditionFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Edition
+class EditionFactory(factories.EditionFactory):
+    """The 2020 call: closed "avant le 19 juin 2020 à minuit"."""
 
     year = 2020
-    name = factory.Sequence(lambda n: f"Label Territoire Innovant {2020 + n}")
-    slug = factory.Sequence(lambda n: f"edition-{n}")
     opens_at = datetime(2020, 3, 1, tzinfo=PARIS)
     closes_at = datetime(2020, 6, 20, tzinfo=PARIS)
     contact_email = "label@association.example"
 
 
-class CriterionFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Criterion
-
+class CriterionFactory(factories.CriterionFactory):
     edition = factory.SubFactory(EditionFactory)
-    code = factory.Sequence(lambda n: f"critere-{n}")
-    name = factory.Sequence(lambda n: f"Critère {n}")
     weight = Decimal("1.00")
-    order = factory.Sequence(lambda n: n)
 
 
-class CandidatureFactory(factory.django.DjangoModelFactory):
+class CandidatureFactory(factories.CandidatureFactory):
     """A submitted candidature of the Hauts-de-France."""
 
-    class Meta:
-        model = Candidature
-
     edition = factory.SubFactory(EditionFactory)
-    owner = factory.SubFactory(UserFactory)
     reference = factory.Sequence(lambda n: f"LTI-2020-{n + 1:04d}")
     status = Status.SUBMITTED
-    territory_name = factory.Sequence(lambda n: f"Commune {n}")
-    territory_kind = "commune"
-    region = factory.LazyFunction(lambda: Region.objects.get(code="32"))
-    population = 12000
     project_title = factory.Sequence(lambda n: f"Projet {n}")
     summary = "Un projet de ville durable."
-    stage = "pilot"
     budget = Decimal("15000.50")
     contact_name = "Camille Martin"
     contact_email = factory.Sequence(lambda n: f"contact{n}@ville.example")
