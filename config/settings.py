@@ -139,6 +139,7 @@ CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "notifications.sweep_outbox", "schedule": 60.0},
     "worker-heartbeat": {"task": "notifications.heartbeat", "schedule": 30.0},
     "draft-reminders": {"task": "label.remind_drafts", "schedule": 3600.0},
+    "event-reminders": {"task": "events.remind_registrants", "schedule": 900.0},
 }
 
 # The outbox: how often and how patiently a failing e-mail is retried.
@@ -193,8 +194,13 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 # Candidates' files: never under STATIC or a public URL, served only through a permission check.
 PRIVATE_STORAGE_ROOT = env.path("PRIVATE_STORAGE_ROOT", default=str(VAR_DIR / "private"))
+PUBLIC_MEDIA_ROOT = env.path("PUBLIC_MEDIA_ROOT", default=str(VAR_DIR / "media"))
+MEDIA_URL = "/medias/"
 DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
 DOCUMENT_MAX_COUNT = 5
+
+# Event registrations: at most this many attempts per address and hour (automated sign-ups).
+REGISTRATION_RATE_LIMIT = env.int("REGISTRATION_RATE_LIMIT", default=10)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -23,4 +23,5 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("", include("label.urls")),
+    path("", include("events.urls")),
 ]

@@ -13,6 +13,8 @@ from django.utils import timezone
 
 from accounts.demo import DEMO_PASSWORD, demo_email, demo_user, register
 from accounts.models import User
+from events.demo import DUNKERQUE_SLUG, FORUM_2021_SLUG, NEXT_FORUM_SLUG, NEXT_MEETING_SLUG
+from events.models import Event, Region
 
 from .models import (
     Candidature,
@@ -22,7 +24,6 @@ from .models import (
     HistoryEntry,
     Milestone,
     ProjectStage,
-    Region,
     Status,
     TerritoryKind,
 )
@@ -814,3 +815,13 @@ def seed(stdout):
     closes = timezone.localtime(current.closes_at)
     stdout.write(f"Label: edition {closed.slug} (closed, {closed.candidatures.count()} candidatures)")
     stdout.write(f"Label: edition {current.slug} open until {closes:%Y-%m-%d %H:%M} (Paris)")
+    # The events' seeder (order 10) has created these: each edition's meeting and forum.
+    events = Event.objects.in_bulk(
+        [DUNKERQUE_SLUG, FORUM_2021_SLUG, NEXT_MEETING_SLUG, NEXT_FORUM_SLUG], field_name="slug"
+    )
+    closed.forum = events[FORUM_2021_SLUG]
+    closed.save(update_fields=["forum"])
+    closed.regional_meetings.set([events[DUNKERQUE_SLUG]])
+    current.forum = events[NEXT_FORUM_SLUG]
+    current.save(update_fields=["forum"])
+    current.regional_meetings.set([events[NEXT_MEETING_SLUG]])

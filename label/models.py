@@ -10,22 +10,9 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from events.models import Region
+
 from .queries import CandidatureQuerySet, DocumentQuerySet
-
-
-class Region(models.Model):
-    """A French region, with its official (INSEE) code."""
-
-    code = models.CharField(_("code officiel"), max_length=3, unique=True)
-    name = models.CharField(_("nom"), max_length=100)
-
-    class Meta:
-        verbose_name = _("région")
-        verbose_name_plural = _("régions")
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name
 
 
 class Edition(models.Model):
@@ -43,6 +30,18 @@ class Edition(models.Model):
         help_text=_("Instant exact de clôture, heure de Paris : « avant le 19 juin à minuit » = 20 juin 00:00."),
     )
     contact_email = models.EmailField(_("adresse de contact"))
+    forum = models.ForeignKey(
+        "events.Event",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="editions_presented",
+        verbose_name=_("forum national"),
+        help_text=_("L'événement où les résultats sont présentés et les labels remis."),
+    )
+    regional_meetings = models.ManyToManyField(
+        "events.Event", blank=True, related_name="editions", verbose_name=_("rencontres régionales")
+    )
     laureate_levels = models.BooleanField(_("lauréats par niveau (Or, Argent, Bronze)"), default=True)
     target_laureates = models.PositiveSmallIntegerField(_("nombre de lauréats visé"), default=25)
     published = models.BooleanField(_("publiée"), default=True)

@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from events.models import Event
+
 from . import services, workflow
 from .forms import RECAP, STEP_BY_SLUG, STEPS, CriteriaForm, DocumentForm
 from .models import Candidature, CriterionAnswer, Document, Edition, Status
@@ -30,7 +32,10 @@ def _published_edition(slug):
 
 def call(request, edition):
     edition = get_object_or_404(
-        Edition.objects.filter(published=True).prefetch_related("criteria", "milestones"), slug=edition
+        Edition.objects.filter(published=True)
+        .select_related("forum")
+        .prefetch_related("criteria", "milestones", Prefetch("regional_meetings", queryset=Event.objects.published())),
+        slug=edition,
     )
     mine = None
     if request.user.is_authenticated:

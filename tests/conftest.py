@@ -92,8 +92,8 @@ def reference_data(request):
     if not (transactional or {"transactional_db", "live_server"} & set(request.fixturenames)):
         return
     request.getfixturevalue("transactional_db")
-    from label.models import Region
-    from label.regions import REGIONS
+    from events.models import Region
+    from events.regions import REGIONS
 
     for code, name in REGIONS:
         Region.objects.get_or_create(code=code, defaults={"name": name})

@@ -64,7 +64,17 @@ def test_the_english_catalogue_is_complete():
     assert [entry.msgid for entry in catalogue.fuzzy_entries()] == []
 
 
-SOURCE_PARTS = ("manage.py", "config", "accounts", "notifications", "events", "label", "auditions", "templates", "locale")
+SOURCE_PARTS = (
+    "manage.py",
+    "config",
+    "accounts",
+    "notifications",
+    "events",
+    "label",
+    "auditions",
+    "templates",
+    "locale",
+)
 
 
 @pytest.mark.gettext

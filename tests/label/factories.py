@@ -4,7 +4,8 @@ from decimal import Decimal
 import factory
 from django.utils import timezone
 
-from label.models import Candidature, Criterion, Edition, Region, Status, TerritoryKind
+from events.models import Region
+from label.models import Candidature, Criterion, Edition, Status, TerritoryKind
 from tests.factories import UserFactory
 
 

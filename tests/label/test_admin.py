@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.utils.html import escape
 from openpyxl import load_workbook
 
-from label.models import Candidature, Document, HistoryEntry, Region, Status
+from events.models import Region
+from label.models import Candidature, Document, HistoryEntry, Status
 from notifications.models import Notification
 from tests.factories import OrganiserFactory, UserFactory
 
