@@ -83,6 +83,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "auditions.context_processors.jury_space",
             ],
         },
     },
@@ -140,6 +141,7 @@ CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "notifications.heartbeat", "schedule": 30.0},
     "draft-reminders": {"task": "label.remind_drafts", "schedule": 3600.0},
     "event-reminders": {"task": "events.remind_registrants", "schedule": 900.0},
+    "jury-reminders": {"task": "auditions.remind_jurors", "schedule": 3600.0},
 }
 
 # The outbox: how often and how patiently a failing e-mail is retried.

@@ -24,4 +24,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("label.urls")),
     path("", include("events.urls")),
+    path("", include("auditions.urls")),
 ]

@@ -34,6 +34,9 @@ def event_list(request):
     )
 
 
+PREFILL = {"nom": "full_name", "email": "email", "organisation": "organisation"}
+
+
 def _event(slug):
     partnerships = EventPartner.objects.select_related("partner").order_by("order", "pk")
     return get_object_or_404(
@@ -51,7 +54,9 @@ def _client_address(request):
 def event_detail(request, slug):
     event = _event(slug)
     now = timezone.now()
-    form = RegistrationForm(request.POST or None, event=event)
+    # A link may pre-fill the form (the laureates' invitation to the forum): never saved without a POST.
+    initial = {field: request.GET.get(name, "")[:200] for name, field in PREFILL.items() if name in request.GET}
+    form = RegistrationForm(request.POST or None, event=event, initial=initial)
     if request.method == "POST":
         if services.rate_limited(_client_address(request)):
             form.add_error(

@@ -42,6 +42,11 @@ class Edition(models.Model):
     regional_meetings = models.ManyToManyField(
         "events.Event", blank=True, related_name="editions", verbose_name=_("rencontres régionales")
     )
+    jurors_see_other_scores = models.BooleanField(
+        _("les jurés voient les notes des autres"),
+        default=False,
+        help_text=_("Une fois leur propre évaluation soumise, et seulement pour les dossiers qu'ils ont notés."),
+    )
     laureate_levels = models.BooleanField(_("lauréats par niveau (Or, Argent, Bronze)"), default=True)
     target_laureates = models.PositiveSmallIntegerField(_("nombre de lauréats visé"), default=25)
     published = models.BooleanField(_("publiée"), default=True)

@@ -1,5 +1,15 @@
 from django.db import models
-from django.db.models import Count
+from django.db.models import Count, Q
+
+# Functions ``user -> queryset of candidature ids`` that higher apps register (the jury's dossiers).
+_readers = []
+
+
+def register_reader(function):
+    """Let another app grant read access to candidatures (e.g. jurors to their assigned dossiers)."""
+    if function not in _readers:
+        _readers.append(function)
+    return function
 
 
 def _is_organiser(user):
@@ -15,7 +25,10 @@ class CandidatureQuerySet(models.QuerySet):
             return self.none()
         if _is_organiser(user):
             return self
-        return self.filter(owner=user)
+        granted = Q(owner=user)
+        for reader in _readers:
+            granted |= Q(pk__in=reader(user))
+        return self.filter(granted)
 
     def owned_by(self, user):
         if not user.is_authenticated:

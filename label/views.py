@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.roles import is_organiser
 from events.models import Event
 
 from . import services, workflow
@@ -222,7 +223,11 @@ def my_candidatures(request):
 
 @login_required
 def candidature(request, pk):
-    candidature = get_object_or_404(_summary_queryset().visible_to(request.user), pk=pk)
+    # The full dossier, contact details included, is for its owner and the organisers (jurors have /jury/).
+    readable = _summary_queryset().visible_to(request.user)
+    if not is_organiser(request.user):
+        readable = readable.filter(owner=request.user)
+    candidature = get_object_or_404(readable, pk=pk)
     return render(request, "label/candidature.html", _summary_context(request, candidature))
 
 

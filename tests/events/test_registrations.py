@@ -277,3 +277,13 @@ def test_a_larger_capacity_seats_the_people_waiting_in_order():
         third.pk: Status.WAITLISTED,
     }
     assert Notification.objects.filter(kind="registration_promoted").count() == 2
+
+
+def test_a_link_can_prefill_the_registration_form_without_registering(client):
+    event = EventFactory()
+    response = client.get(
+        detail(event), {"nom": "Sophie Leroy", "email": "sophie@ville.example", "organisation": "CUD"}
+    )
+    html = response.content.decode()
+    assert 'value="Sophie Leroy"' in html and 'value="sophie@ville.example"' in html and 'value="CUD"' in html
+    assert Registration.objects.count() == 0

@@ -1,0 +1,8 @@
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(name="auditions.remind_jurors")
+def remind_jurors():
+    return services.remind_jurors()

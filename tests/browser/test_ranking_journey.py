@@ -1,0 +1,72 @@
+"""Headless Chromium: an organiser reads the jury's ranking, decides, publishes, and the laureates page shows it."""
+
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import Group
+from playwright.sync_api import expect
+
+from accounts.roles import ORGANISER_GROUP
+from label.models import Candidature, Status
+from tests.auditions.factories import jury_with_members, scored
+from tests.conftest import axe_violations
+from tests.factories import PASSWORD, OrganiserFactory
+from tests.label.factories import CandidatureFactory, CriterionFactory, EditionFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_rank_choose_gold_stage_publish_and_see_the_laureate(page):
+    Group.objects.get_or_create(name=ORGANISER_GROUP)  # the flushed database lost the migration's group
+    organiser = OrganiserFactory()
+    edition = EditionFactory(name="Label Territoire Innovant 2031", slug="2031", year=2031)
+    CriterionFactory(edition=edition, name="Innovation", weight=Decimal(2), eliminatory_threshold=Decimal(1))
+    CriterionFactory(edition=edition, name="Prise en compte des usagers", weight=Decimal(1))
+    jury, jurors = jury_with_members(2, edition=edition, name="Jury Hauts-de-France")
+    best, other = (
+        CandidatureFactory(
+            edition=edition,
+            status=Status.AUDITIONED,
+            reference=reference,
+            territory_name=territory,
+            project_title=title,
+            summary=summary,
+            consent_publication=True,
+        )
+        for reference, territory, title, summary in (
+            ("LTI-2031-0001", "Communauté urbaine de Dunkerque", "Éclairage sobre", "Un éclairage qui s'adapte."),
+            ("LTI-2031-0002", "Ville de Saint-Omer", "Guichet numérique", "Les démarches en ligne."),
+        )
+    )
+    for juror, values in zip(jurors, ([5, 4], [4, 5]), strict=True):
+        scored(jury, juror, best, values)
+    for juror, values in zip(jurors, ([2, 3], [3, 2]), strict=True):
+        scored(jury, juror, other, values)
+
+    page.goto("/compte/connexion/?next=/jury/classement/")
+    page.get_by_label("Adresse e-mail").fill(organiser.email)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Classement du jury")
+    expect(page.locator("table.ranking tbody tr").first.locator("th")).to_have_text("LTI-2031-0001")
+    expect(page.locator("#ranking-chart")).to_be_visible()
+    assert axe_violations(page) == []
+
+    page.get_by_label("Décision pour LTI-2031-0001").select_option(label="Or")
+    page.get_by_role("button", name="Préparer les décisions").click()
+    expect(page.get_by_text("1 décision préparée, à publier.")).to_be_visible()
+    expect(page.get_by_label("Décision pour LTI-2031-0001")).to_have_value("gold")
+    assert Candidature.objects.get(pk=best.pk).status == Status.AUDITIONED
+
+    page.get_by_role("button", name="Publier les décisions").click()
+    expect(page.get_by_text("1 décision publiée", exact=False)).to_be_visible()
+    best.refresh_from_db()
+    assert (best.status, best.outcome_level) == (Status.LAUREATE, "gold")
+
+    page.goto("/laureats/2031/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Lauréats — Label Territoire Innovant 2031")
+    expect(page.get_by_role("heading", level=2)).to_have_text("Or")
+    expect(page.get_by_role("heading", level=3)).to_have_text("Communauté urbaine de Dunkerque")
+    expect(page.get_by_text("Un éclairage qui s'adapte.")).to_be_visible()
+    assert axe_violations(page) == []
