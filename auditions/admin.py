@@ -1,4 +1,6 @@
-"""Organiser screens: juries and their members, conflicts of interest, assignments and evaluations."""
+"""Organiser screens: juries and their members, conflicts of interest, assignments, evaluations.
+
+The audition sessions have theirs in ``admin_sessions``, registered from here."""
 
 from django import forms
 from django.contrib import admin, messages
@@ -16,7 +18,14 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from . import services
-from .models import Assignment, ConflictOfInterest, Evaluation, Jury, JuryMember, Score
+from .models import (
+    Assignment,
+    ConflictOfInterest,
+    Evaluation,
+    Jury,
+    JuryMember,
+    Score,
+)
 
 SUBMITTED = Evaluation.Status.SUBMITTED
 # A read-only detail page: no save buttons (the "change" permission is kept for the actions).
@@ -522,3 +531,6 @@ class EvaluationAdmin(admin.ModelAdmin):
                 % {"count": skipped},
                 messages.INFO,
             )
+
+
+from . import admin_sessions  # noqa: E402, F401  (registers the audition sessions' admin)

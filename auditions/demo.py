@@ -1,20 +1,35 @@
-"""Demo data of the jury: the 2020 Jury Hauts-de-France, its scores and the published results.
+"""Demo data of the jury and the auditions: the 2020 Jury Hauts-de-France, its scores and the published results;
+the 23 June 2020 audition session and the current edition's coming one.
 
 Rows are written directly, never through the services: those notify, and seeding the demo must not fill
 the outbox. The label's seeder (order 20) has just put the 2020 candidatures back at the end of their
 path; this one then scores them and publishes the results, as the jury did in July 2020.
 """
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from django.utils import timezone
+
 from accounts.demo import demo_user, register
-from events.models import Region
-from label.demo import CANDIDATURES_2020, HAUTS_DE_FRANCE
+from events.demo import DUNKERQUE_SLUG, NEXT_MEETING_SLUG
+from events.models import Event, Region
+from label.demo import CANDIDATURES_2020, DESCRIPTION_CURRENT, HAUTS_DE_FRANCE
 from label.models import Candidature, Edition, HistoryEntry, Level, Status
 
-from .models import Assignment, ConflictOfInterest, Evaluation, Jury, JuryMember, Score
+from .models import (
+    Assignment,
+    AuditionSession,
+    Availability,
+    ConflictOfInterest,
+    Evaluation,
+    Jury,
+    JuryMember,
+    Score,
+    Slot,
+)
 from .ranking import ranking
+from .scheduling import generate_slots, slot_times
 from .services import weighted_total
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -273,3 +288,150 @@ def seed(stdout):
         f"{Evaluation.objects.filter(assignment__jury=jury).count()} submitted evaluations, "
         f"{len(levels)} laureates"
     )
+
+
+# --- audition sessions ----------------------------------------------------------------
+
+SESSION_2020 = "Auditions régionales Hauts-de-France"
+SESSION_2020_DAY = date(2020, 6, 23)
+VIDEO_2020 = "https://visio.label-demo.example/hdf-2020"
+PUBLISHED_2020_AT = paris(date(2020, 6, 20), 10, 0)
+AVAILABILITY_DEADLINE_2020 = paris(date(2020, 6, 21), 12, 0)
+ANSWERED_2020_AT = paris(date(2020, 6, 19), 15, 0)
+# The running order of 23 June 2020, first slot first, with the hours each candidate said it could attend
+# (None: the whole afternoon). The remaining slots of the afternoon stayed empty.
+RUNNING_ORDER_2020 = (
+    ("Métropole européenne de Lille", ((14, 0), (15, 0))),
+    ("Ville de Roubaix", ((14, 0), (16, 0))),
+    ("Communauté urbaine de Dunkerque", None),
+    ("Département du Nord", ((15, 0), (17, 0))),
+)
+
+UPCOMING_SESSION = "Auditions des candidats présélectionnés"
+UPCOMING_VIDEO = "https://visio.label-demo.example/auditions"
+# As the current edition's milestones: the auditions three weeks after the call closes.
+UPCOMING_AFTER_CLOSING_DAYS = 21
+
+
+def _slots_2020(session, candidatures):
+    """The generated slots, the first ones filled in the running order, as if their convocations were sent."""
+    order = [candidatures[territory] for territory, _hours in RUNNING_ORDER_2020]
+    # Slots filled while trying the demo are emptied first: one slot per candidature and session.
+    session.slots.update(candidature=None)
+    existing = {}
+    for slot in session.slots.order_by("pk"):
+        existing.setdefault(slot.starts_at, slot)
+    kept = []
+    for index, (starts_at, ends_at) in enumerate(slot_times(session, breaks=[])):
+        candidature = order[index] if index < len(order) else None
+        slot = existing.get(starts_at) or Slot(session=session, starts_at=starts_at)
+        slot.ends_at = ends_at
+        slot.candidature = candidature
+        slot.video_url = ""
+        slot.sequence = 0
+        slot.notified_candidature = candidature
+        slot.notified_starts_at = starts_at
+        slot.notified_video_url = session.video_url
+        slot.save()
+        kept.append(slot.pk)
+    # Other slots go without the cancellation e-mail their deletion would send.
+    extra = session.slots.exclude(pk__in=kept)
+    extra.update(notified_candidature=None)
+    extra.delete()
+    return order
+
+
+def _availabilities_2020(session, candidatures):
+    kept = []
+    for offset, (territory, hours) in enumerate(RUNNING_ORDER_2020):
+        ranges = []
+        if hours is not None:
+            start, end = (paris(SESSION_2020_DAY, *hour) for hour in hours)
+            ranges = [[start.isoformat(), end.isoformat()]]
+        availability, _created = Availability.objects.update_or_create(
+            candidature=candidatures[territory],
+            session=session,
+            defaults={
+                "available": True,
+                "ranges": ranges,
+                "answered_at": ANSWERED_2020_AT + timedelta(minutes=47 * offset),
+            },
+        )
+        kept.append(availability.pk)
+    session.availabilities.exclude(pk__in=kept).delete()
+
+
+def seed_session_2020():
+    edition = Edition.objects.get(slug="2020")
+    session, _created = AuditionSession.objects.update_or_create(
+        edition=edition,
+        title=SESSION_2020,
+        defaults={
+            "starts_at": paris(SESSION_2020_DAY, 14, 0),
+            "ends_at": paris(SESSION_2020_DAY, 17, 0),
+            "pitch_minutes": 10,
+            "questions_minutes": 10,
+            "buffer_minutes": 5,
+            "video_url": VIDEO_2020,
+            "broadcast_event": Event.objects.get(slug=DUNKERQUE_SLUG),
+            "availability_deadline": AVAILABILITY_DEADLINE_2020,
+            "published": True,
+            "published_at": PUBLISHED_2020_AT,
+            "version": 1,
+        },
+    )
+    session.regions.set([Region.objects.get(code=HAUTS_DE_FRANCE)])
+    session.breaks.all().delete()
+    territories = [territory for territory, _hours in RUNNING_ORDER_2020]
+    auditioned = Candidature.objects.filter(edition=edition, territory_name__in=territories)
+    candidatures = {candidature.territory_name: candidature for candidature in auditioned}
+    _slots_2020(session, candidatures)
+    _availabilities_2020(session, candidatures)
+    return session
+
+
+def seed_upcoming_session():
+    """The current edition's session, unpublished, with empty slots: it moves with the edition's calendar."""
+    edition = Edition.objects.filter(description=DESCRIPTION_CURRENT).exclude(slug="2020").get()
+    day = timezone.localdate(edition.closes_at) + timedelta(days=UPCOMING_AFTER_CLOSING_DAYS)
+    session, _created = AuditionSession.objects.update_or_create(
+        edition=edition,
+        title=UPCOMING_SESSION,
+        defaults={
+            "starts_at": paris(day, 14, 0),
+            "ends_at": paris(day, 17, 0),
+            "pitch_minutes": 10,
+            "questions_minutes": 10,
+            "buffer_minutes": 5,
+            "video_url": UPCOMING_VIDEO,
+            "broadcast_event": Event.objects.get(slug=NEXT_MEETING_SLUG),
+            "availability_deadline": paris(day - timedelta(days=7), 12, 0),
+            "published": False,
+            "published_at": None,
+            "version": 0,
+        },
+    )
+    # Unpublished: nothing was told, so removing or moving a slot must not send a cancellation.
+    session.slots.update(sequence=0, notified_candidature=None, notified_starts_at=None, notified_video_url="")
+    session.slots.exclude(starts_at__gte=session.starts_at, ends_at__lte=session.ends_at).delete()
+    empty = [(slot.starts_at, slot.ends_at) for slot in session.slots.filter(candidature__isnull=True)]
+    filled = session.slots.filter(candidature__isnull=False).values_list("starts_at", "ends_at")
+    expected = [
+        (start, end)
+        for start, end in slot_times(session)
+        if not any(start < other_end and other_start < end for other_start, other_end in filled)
+    ]
+    if empty != expected:
+        generate_slots(session)
+    return session
+
+
+@register(order=40)
+def seed_sessions(stdout):
+    for session in (seed_session_2020(), seed_upcoming_session()):
+        starts_at = timezone.localtime(session.starts_at)
+        filled = session.slots.filter(candidature__isnull=False).count()
+        stdout.write(
+            f"Auditions: session {session.title!r} ({session.edition.slug}) on {starts_at:%Y-%m-%d %H:%M} (Paris), "
+            f"{filled}/{session.slots.count()} slots filled, {'published' if session.published else 'unpublished'}"
+        )

@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from events.models import Region
 from label.models import Candidature, Criterion, Edition, HistoryEntry
@@ -178,13 +179,160 @@ class Score(models.Model):
         Evaluation, on_delete=models.CASCADE, related_name="scores", verbose_name=_("évaluation")
     )
     criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="scores", verbose_name=_("critère"))
-    value = models.SmallIntegerField(_("note"), null=True, blank=True)
+    value = models.SmallIntegerField(pgettext_lazy("score given by a juror", "note"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("note")
-        verbose_name_plural = _("notes")
+        verbose_name = pgettext_lazy("score given by a juror", "note")
+        verbose_name_plural = pgettext_lazy("scores given by jurors", "notes")
         ordering = ["criterion__order", "criterion__pk"]
         constraints = [models.UniqueConstraint(fields=["evaluation", "criterion"], name="one_score_per_criterion")]
 
     def __str__(self):
         return f"{self.criterion}: {self.value}"
+
+
+class AuditionSession(models.Model):
+    """A video-conference audition session, e.g. 23 June 2020, 14:00–17:00, cut into pitch slots."""
+
+    edition = models.ForeignKey(
+        Edition, on_delete=models.CASCADE, related_name="audition_sessions", verbose_name=_("édition")
+    )
+    title = models.CharField(_("titre"), max_length=200)
+    regions = models.ManyToManyField(
+        Region,
+        blank=True,
+        related_name="audition_sessions",
+        verbose_name=_("régions"),
+        help_text=_("Les candidatures de ces régions y sont auditionnées ; aucune : toutes les régions."),
+    )
+    starts_at = models.DateTimeField(_("début"))
+    ends_at = models.DateTimeField(_("fin"))
+    pitch_minutes = models.PositiveSmallIntegerField(_("durée du pitch (minutes)"), default=10)
+    questions_minutes = models.PositiveSmallIntegerField(_("durée des questions (minutes)"), default=10)
+    buffer_minutes = models.PositiveSmallIntegerField(_("battement entre deux créneaux (minutes)"), default=5)
+    video_url = models.URLField(_("lien de la visioconférence"), blank=True)
+    broadcast_event = models.ForeignKey(
+        "events.Event",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="audition_sessions",
+        verbose_name=_("événement de diffusion"),
+        help_text=_("L'événement dont la web TV diffuse ces auditions."),
+    )
+    availability_deadline = models.DateTimeField(_("réponse aux disponibilités avant le"), null=True, blank=True)
+    published = models.BooleanField(_("publiée"), default=False)
+    published_at = models.DateTimeField(_("publiée le"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("version de l'ordre de passage"), default=0, editable=False)
+
+    class Meta:
+        verbose_name = _("session d'auditions")
+        verbose_name_plural = _("sessions d'auditions")
+        ordering = ["starts_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(starts_at__lt=F("ends_at")), name="session_starts_before_end"),
+            models.CheckConstraint(condition=Q(pitch_minutes__gte=1), name="session_pitch_not_empty"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def slot_minutes(self):
+        return self.pitch_minutes + self.questions_minutes
+
+    def candidatures(self):
+        """The shortlisted candidatures of the session's edition and regions."""
+        queryset = Candidature.objects.filter(edition_id=self.edition_id, status__in=("shortlisted", "auditioned"))
+        if self.pk and self.regions.exists():
+            queryset = queryset.filter(region__in=self.regions.all())
+        return queryset
+
+
+class SessionBreak(models.Model):
+    session = models.ForeignKey(AuditionSession, on_delete=models.CASCADE, related_name="breaks")
+    starts_at = models.DateTimeField(_("début"))
+    ends_at = models.DateTimeField(_("fin"))
+    label = models.CharField(_("intitulé"), max_length=100, default=_("Pause"))
+
+    class Meta:
+        verbose_name = _("pause")
+        verbose_name_plural = _("pauses")
+        ordering = ["starts_at"]
+        constraints = [models.CheckConstraint(condition=Q(starts_at__lt=F("ends_at")), name="break_ordered")]
+
+    def __str__(self):
+        return self.label
+
+
+class Slot(models.Model):
+    """One pitch: a time in a session, the candidature placed there, and what its convocation last said."""
+
+    session = models.ForeignKey(
+        AuditionSession, on_delete=models.CASCADE, related_name="slots", verbose_name=_("session")
+    )
+    starts_at = models.DateTimeField(_("début"))
+    ends_at = models.DateTimeField(_("fin"))
+    candidature = models.ForeignKey(
+        Candidature,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="slots",
+        verbose_name=_("candidature"),
+    )
+    video_url = models.URLField(_("lien de visioconférence propre"), blank=True)
+    # What the last convocation told, to send an update (same UID, higher SEQUENCE) or a cancellation.
+    sequence = models.PositiveIntegerField(default=0, editable=False)
+    notified_candidature = models.ForeignKey(
+        Candidature, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+    notified_starts_at = models.DateTimeField(null=True, blank=True, editable=False)
+    notified_video_url = models.URLField(blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("créneau")
+        verbose_name_plural = _("créneaux")
+        ordering = ["starts_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(starts_at__lt=F("ends_at")), name="slot_ordered"),
+            models.UniqueConstraint(
+                fields=["session", "candidature"],
+                condition=Q(candidature__isnull=False),
+                name="one_slot_per_candidature_and_session",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.session} · {timezone.localtime(self.starts_at):%d/%m %H:%M}"
+
+    @property
+    def effective_video_url(self):
+        return self.video_url or self.session.video_url
+
+
+class Availability(models.Model):
+    """A shortlisted candidature's answer for one session: available or not, and within which time ranges."""
+
+    candidature = models.ForeignKey(
+        Candidature, on_delete=models.CASCADE, related_name="availabilities", verbose_name=_("candidature")
+    )
+    session = models.ForeignKey(
+        AuditionSession, on_delete=models.CASCADE, related_name="availabilities", verbose_name=_("session")
+    )
+    available = models.BooleanField(_("disponible"), default=True)
+    ranges = models.JSONField(
+        _("plages horaires"),
+        default=list,
+        blank=True,
+        help_text=_("Liste de [début, fin] (ISO 8601) ; vide : toute la session."),
+    )
+    answered_at = models.DateTimeField(_("répondu le"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("disponibilité")
+        verbose_name_plural = _("disponibilités")
+        constraints = [models.UniqueConstraint(fields=["candidature", "session"], name="one_answer_per_session")]
+
+    def __str__(self):
+        return f"{self.candidature} — {self.session}"

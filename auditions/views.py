@@ -18,7 +18,7 @@ from label.models import Candidature, CriterionAnswer
 
 from . import services
 from .forms import ConflictForm, ScoringForm
-from .models import Assignment, ConflictOfInterest, Evaluation, Jury, JuryMember
+from .models import Assignment, AuditionSession, ConflictOfInterest, Evaluation, Jury, JuryMember
 
 
 def _memberships(user):
@@ -73,7 +73,14 @@ def home(request):
         }
         for membership in memberships
     ]
-    return render(request, "jury/home.html", {"juries": juries})
+    sessions = (
+        AuditionSession.objects.filter(
+            published=True, ends_at__gt=now, edition__in=_memberships(request.user).values("jury__edition")
+        )
+        .select_related("edition")
+        .order_by("starts_at", "pk")
+    )
+    return render(request, "jury/home.html", {"juries": juries, "sessions": sessions})
 
 
 def _conflictable(user):

@@ -142,6 +142,8 @@ CELERY_BEAT_SCHEDULE = {
     "draft-reminders": {"task": "label.remind_drafts", "schedule": 3600.0},
     "event-reminders": {"task": "events.remind_registrants", "schedule": 900.0},
     "jury-reminders": {"task": "auditions.remind_jurors", "schedule": 3600.0},
+    "availability-reminders": {"task": "auditions.remind_availability", "schedule": 3600.0},
+    "audition-reminders": {"task": "auditions.remind_auditions", "schedule": 3600.0},
 }
 
 # The outbox: how often and how patiently a failing e-mail is retried.

@@ -25,4 +25,5 @@ urlpatterns = [
     path("", include("label.urls")),
     path("", include("events.urls")),
     path("", include("auditions.urls")),
+    path("", include("auditions.urls_sessions")),
 ]

@@ -16,6 +16,7 @@ from notifications.services import notify
 
 from . import workflow
 from .models import Candidature, CriterionAnswer, Document, Edition, HistoryEntry, Level, Status
+from .signals import status_changed
 
 
 class ActionRefused(Exception):
@@ -266,6 +267,7 @@ def fire(candidature, name, user, note="", level="", now=None):
         )
         entry = record(locked, HistoryEntry.Action.STATUS, user, note, previous, transition.target, now)
         _notify_transition(locked, transition, entry)
+        status_changed.send(sender=Candidature, candidature=locked, transition=transition, entry=entry)
     candidature.refresh_from_db()
     return candidature
 

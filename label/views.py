@@ -209,7 +209,16 @@ def _summary_context(request, candidature, steps_links=False):
 
 @login_required
 def my_candidatures(request):
-    candidatures = Candidature.objects.owned_by(request.user).for_listing().order_by("-created_at")
+    # auditions.Slot, reached through the reverse relation: label does not import auditions.
+    slots = Candidature._meta.get_field("slots").related_model.objects
+    convocations = Prefetch(
+        "slots",
+        queryset=slots.filter(session__published=True).select_related("session").order_by("starts_at", "pk"),
+        to_attr="convocations",
+    )
+    candidatures = (
+        Candidature.objects.owned_by(request.user).for_listing().prefetch_related(convocations).order_by("-created_at")
+    )
     return render(
         request,
         "label/my_candidatures.html",

@@ -194,7 +194,7 @@ def test_the_jury_and_agreement_tables(client, organiser, case):
     assert table(response, "agreements") == [
         [
             "Innovation",
-            "0,12",
+            "0,118",
             "accord faible : les jurés ne lisent pas ce critère de la même façon, à discuter en délibération",
         ],
     ]
