@@ -4,18 +4,19 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.contrib.auth.models import Group
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from icalendar import Calendar
 from playwright.sync_api import expect
 
-from auditions.convocations import publish, save_availability
+from accounts.roles import ORGANISER_GROUP, grant_organiser_permissions
+from auditions.convocations import save_availability
 from auditions.models import AuditionSession, Availability
-from auditions.scheduling import generate_slots, schedule
 from tests.auditions.factories import shortlisted
 from tests.conftest import axe_violations
 from tests.events.factories import EventFactory
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, OrganiserFactory
 from tests.label.factories import EditionFactory, hauts_de_france
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -23,7 +24,19 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PARIS = ZoneInfo("Europe/Paris")
 
 
-def test_a_shortlisted_candidate_answers_is_convoked_and_downloads_the_convocation(page):
+def run_admin_action(page, action, message):
+    """Tick the session on the admin changelist, run ``action`` and expect its success ``message``."""
+    page.goto("/admin/auditions/auditionsession/")
+    page.get_by_role("checkbox", name="Auditions Hauts-de-France").check()
+    page.get_by_role("combobox", name="Action").select_option(label=action)
+    page.get_by_role("button", name="Envoyer").click()
+    expect(page.locator("ul.messagelist li.success")).to_have_text(message)
+
+
+def test_a_shortlisted_candidate_answers_is_convoked_and_downloads_the_convocation(page, browser, live_server):
+    Group.objects.get_or_create(name=ORGANISER_GROUP)  # the flushed database lost the migration's group
+    grant_organiser_permissions()
+    organiser = OrganiserFactory()
     edition = EditionFactory(name="Label Territoire Innovant 2031", slug="2031", year=2031)
     event = EventFactory(title="Rencontre régionale Hauts-de-France", slug="rencontre-hdf-2031")
     day = timezone.localdate() + timedelta(days=20)
@@ -64,10 +77,28 @@ def test_a_shortlisted_candidate_answers_is_convoked_and_downloads_the_convocati
     answer = Availability.objects.get(candidature=candidature, session=session)
     assert answer.available is True
 
-    # The organiser cuts the session into slots, schedules and publishes it.
-    generate_slots(session)
-    schedule(session)
-    publish(session)
+    # The organiser, in their own browser, cuts the session into slots, schedules and publishes it in the admin.
+    context = browser.new_context(bypass_csp=True, locale="fr-FR", base_url=live_server.url)
+    try:
+        admin = context.new_page()
+        admin.goto("/compte/connexion/?next=/admin/auditions/auditionsession/")
+        admin.get_by_label("Adresse e-mail").fill(organiser.email)
+        admin.get_by_label("Mot de passe").fill(PASSWORD)
+        admin.get_by_role("button", name="Se connecter").click()
+        expect(admin.get_by_role("link", name="Auditions Hauts-de-France")).to_be_visible()
+        run_admin_action(admin, "Générer les créneaux", "Auditions Hauts-de-France : 7 créneaux vides créés.")
+        run_admin_action(
+            admin,
+            "Placer automatiquement les candidatures",
+            "Auditions Hauts-de-France : 2 candidatures placées.",
+        )
+        run_admin_action(
+            admin,
+            "Publier / envoyer les convocations",
+            "Auditions Hauts-de-France publiée (version 1) : 2 convocations.",
+        )
+    finally:
+        context.close()
     slot = candidature.slots.get()
     assert slot.starts_at.astimezone(PARIS).strftime("%H:%M") == "15:15"
 
