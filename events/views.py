@@ -206,8 +206,8 @@ def registrations_csv(request, slug):
 @require_GET
 def public_media(request, path):
     """Partners' logos (public files); in production the web server may serve /medias/ itself."""
-    if not path.startswith("logos/") or ".." in path or not public_storage.exists(path):
+    if not path.startswith("logos/") or ".." in path or not public_storage().exists(path):
         raise Http404
-    response = FileResponse(public_storage.open(path, "rb"))
+    response = FileResponse(public_storage().open(path, "rb"))
     response["Cache-Control"] = "public, max-age=86400"
     return response

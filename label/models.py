@@ -294,7 +294,12 @@ class CriterionAnswer(models.Model):
         return f"{self.criterion} — {self.candidature}"
 
 
-private_storage = FileSystemStorage(location=settings.PRIVATE_STORAGE_ROOT, base_url=None)
+_private_storage = FileSystemStorage(location=settings.PRIVATE_STORAGE_ROOT, base_url=None)
+
+
+def private_storage():
+    """A callable, so that migrations name it instead of freezing this machine's folder."""
+    return _private_storage
 
 
 def document_path(instance, filename):
