@@ -11,11 +11,12 @@ ORGANISER_EXTRA_PERMISSIONS = ("accounts.view_user",)
 
 
 def is_organiser(user):
-    return (
-        user.is_authenticated
-        and user.is_staff
-        and (user.is_superuser or user.groups.filter(name=ORGANISER_GROUP).exists())
-    )
+    """Staff in the organisers' group (or superuser); remembered on the user object, asked many times a request."""
+    if not (user.is_authenticated and user.is_staff):
+        return False
+    if not hasattr(user, "_is_organiser"):
+        user._is_organiser = user.is_superuser or user.groups.filter(name=ORGANISER_GROUP).exists()
+    return user._is_organiser
 
 
 def organiser_permissions():

@@ -49,15 +49,6 @@ def _paris(moment):
 # --- juries ---------------------------------------------------------------------------
 
 
-class JuryForm(forms.ModelForm):
-    def clean(self):
-        cleaned = super().clean()
-        opens_at, closes_at = cleaned.get("scoring_opens_at"), cleaned.get("scoring_closes_at")
-        if opens_at and closes_at and closes_at <= opens_at:
-            self.add_error("scoring_closes_at", _("La clôture de la notation doit suivre son ouverture."))
-        return cleaned
-
-
 class JuryMemberInline(admin.TabularInline):
     model = JuryMember
     fields = ("user", "role", "state", "invited_at", "answered_at")
@@ -97,7 +88,6 @@ class InvitationForm(forms.Form):
 
 @admin.register(Jury)
 class JuryAdmin(admin.ModelAdmin):
-    form = JuryForm
     list_display = (
         "name",
         "edition",

@@ -306,7 +306,8 @@ def remind_auditions(now=None):
     tomorrow = timezone.localdate(now) + timedelta(days=1)
     sent = 0
     for session in AuditionSession.objects.filter(published=True, starts_at__date=tomorrow).select_related("edition"):
-        for slot in session.slots.filter(candidature__isnull=False).select_related("candidature__owner"):
+        slots = list(session.slots.filter(candidature__isnull=False).select_related("candidature__owner"))
+        for slot in slots:
             with transaction.atomic():
                 notify(
                     "audition_reminder",
@@ -316,7 +317,6 @@ def remind_auditions(now=None):
                     related=slot.candidature,
                 )
             sent += 1
-        slots = list(session.slots.filter(candidature__isnull=False).select_related("candidature"))
         for juror in session_jurors(session):
             with transaction.atomic():
                 notify(

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
@@ -40,6 +41,10 @@ class Jury(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        if self.scoring_opens_at and self.scoring_closes_at and self.scoring_closes_at <= self.scoring_opens_at:
+            raise ValidationError({"scoring_closes_at": _("La clôture de la notation doit suivre son ouverture.")})
 
     def scoring_is_open(self, now=None):
         now = now or timezone.now()
@@ -236,6 +241,10 @@ class AuditionSession(models.Model):
 
     def __str__(self):
         return self.title
+
+    def clean(self):
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValidationError({"ends_at": _("La fin doit être postérieure au début.")})
 
     @property
     def slot_minutes(self):

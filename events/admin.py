@@ -83,20 +83,6 @@ class PartnerAdmin(admin.ModelAdmin):
 # --- events --------------------------------------------------------------------------
 
 
-class EventForm(forms.ModelForm):
-    """The admin builds its fields from the fieldsets; this adds readable date checks."""
-
-    def clean(self):
-        cleaned = super().clean()
-        starts_at, ends_at = cleaned.get("starts_at"), cleaned.get("ends_at")
-        if starts_at and ends_at and ends_at <= starts_at:
-            self.add_error("ends_at", _("La fin doit être postérieure au début."))
-        opens_at, closes_at = cleaned.get("registration_opens_at"), cleaned.get("registration_closes_at")
-        if opens_at and closes_at and closes_at <= opens_at:
-            self.add_error("registration_closes_at", _("La clôture des inscriptions doit suivre leur ouverture."))
-        return cleaned
-
-
 class EventPartnerInline(admin.TabularInline):
     model = EventPartner
     fields = ("partner", "role", "order")
@@ -147,7 +133,6 @@ def _registrations(status, attendance=None):
 
 @admin.register(Event)
 class EventAdmin(admin.ModelAdmin):
-    form = EventForm
     list_display = (
         "title",
         "kind",

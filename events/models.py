@@ -1,6 +1,7 @@
 import os
 import uuid
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -114,6 +115,16 @@ class Event(models.Model):
 
     def __str__(self):
         return self.title
+
+    def clean(self):
+        errors = {}
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            errors["ends_at"] = _("La fin doit être postérieure au début.")
+        opens_at, closes_at = self.registration_opens_at, self.registration_closes_at
+        if opens_at and closes_at and closes_at <= opens_at:
+            errors["registration_closes_at"] = _("La clôture des inscriptions doit suivre leur ouverture.")
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def has_venue(self):

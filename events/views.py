@@ -1,4 +1,5 @@
 import csv
+import io
 
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
@@ -171,34 +172,25 @@ def attendance_list(request, slug):
     return render(request, "events/attendance.html", {"event": event, "attendees": attendees})
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 @staff_member_required
 def registrations_csv(request, slug):
     event = _organiser_event(request, slug)
-    writer = csv.writer(_Echo(), delimiter=";")
-    rows = [
-        writer.writerow(
-            [_("Nom"), _("Adresse e-mail"), _("Organisation"), _("Participation"), _("État"), _("Inscrit le")]
-        )
-    ]
+    content = io.StringIO()
+    content.write("\ufeff")
+    writer = csv.writer(content, delimiter=";")
+    writer.writerow([_("Nom"), _("Adresse e-mail"), _("Organisation"), _("Participation"), _("État"), _("Inscrit le")])
     for registration in event.registrations.order_by("created_at", "pk"):
-        rows.append(
-            writer.writerow(
-                [
-                    registration.full_name,
-                    registration.email,
-                    registration.organisation,
-                    registration.get_attendance_display(),
-                    registration.get_status_display(),
-                    timezone.localtime(registration.created_at).strftime("%d/%m/%Y %H:%M"),
-                ]
-            )
+        writer.writerow(
+            [
+                registration.full_name,
+                registration.email,
+                registration.organisation,
+                registration.get_attendance_display(),
+                registration.get_status_display(),
+                timezone.localtime(registration.created_at).strftime("%d/%m/%Y %H:%M"),
+            ]
         )
-    response = HttpResponse("\ufeff" + "".join(rows), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(content.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="inscriptions-{event.slug}.csv"'
     return response
 

@@ -13,9 +13,11 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.db import connection
 
-from tests.factories import UserFactory
+from accounts.roles import ORGANISER_GROUP, grant_organiser_permissions
+from tests.factories import OrganiserFactory, UserFactory
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
@@ -86,7 +88,7 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(autouse=True)
 def reference_data(request):
-    """Tests on a flushed database (transactional, browser) get the regions a migration loads."""
+    """Tests on a flushed database (transactional, browser) get back what migrations load: regions, organisers."""
     marker = request.node.get_closest_marker("django_db")
     transactional = marker is not None and (marker.kwargs.get("transaction") or marker.args[:1] == (True,))
     if not (transactional or {"transactional_db", "live_server"} & set(request.fixturenames)):
@@ -97,6 +99,20 @@ def reference_data(request):
 
     for code, name in REGIONS:
         Region.objects.get_or_create(code=code, defaults={"name": name})
+    Group.objects.get_or_create(name=ORGANISER_GROUP)
+    grant_organiser_permissions()
+
+
+@pytest.fixture
+def organiser(db):
+    return OrganiserFactory()
+
+
+@pytest.fixture
+def organiser_client(client, organiser):
+    """A client logged in as a member of the "Organisateurs" group (staff)."""
+    client.force_login(organiser)
+    return client
 
 
 @pytest.fixture

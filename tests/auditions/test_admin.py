@@ -13,7 +13,7 @@ from accounts.models import User
 from auditions.models import Assignment, ConflictOfInterest, Evaluation, JuryMember
 from notifications.models import Notification
 from tests.auditions.factories import JuryFactory, JuryMemberFactory, assign, jury_with_members, shortlisted
-from tests.factories import OrganiserFactory, UserFactory
+from tests.factories import UserFactory
 from tests.label.factories import CriterionFactory
 
 pytestmark = pytest.mark.django_db
@@ -22,17 +22,6 @@ JURIES = reverse("admin:auditions_jury_changelist")
 ASSIGNMENTS = reverse("admin:auditions_assignment_changelist")
 EVALUATIONS = reverse("admin:auditions_evaluation_changelist")
 CONFLICTS = reverse("admin:auditions_conflictofinterest_changelist")
-
-
-@pytest.fixture
-def organiser(db):
-    return OrganiserFactory()
-
-
-@pytest.fixture
-def organiser_client(client, organiser):
-    client.force_login(organiser)
-    return client
 
 
 def count_queries(client, url):

@@ -14,7 +14,7 @@ from auditions.models import AuditionSession, Availability, Slot
 from label.models import Status
 from notifications.models import Notification
 from tests.auditions.factories import JuryFactory, JuryMemberFactory, shortlisted
-from tests.factories import OrganiserFactory, UserFactory
+from tests.factories import UserFactory
 from tests.label.factories import EditionFactory
 
 pytestmark = pytest.mark.django_db
@@ -22,17 +22,6 @@ pytestmark = pytest.mark.django_db
 PARIS = ZoneInfo("Europe/Paris")
 SESSIONS = reverse("admin:auditions_auditionsession_changelist")
 HINT = "Cochez « Confirmer malgré les avertissements » sur cette ligne pour enregistrer quand même."
-
-
-@pytest.fixture
-def organiser(db):
-    return OrganiserFactory()
-
-
-@pytest.fixture
-def organiser_client(client, organiser):
-    client.force_login(organiser)
-    return client
 
 
 def at(hour, minute=0, days=10):

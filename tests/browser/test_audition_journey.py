@@ -4,13 +4,11 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.contrib.auth.models import Group
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from icalendar import Calendar
 from playwright.sync_api import expect
 
-from accounts.roles import ORGANISER_GROUP, grant_organiser_permissions
 from auditions.convocations import save_availability
 from auditions.models import AuditionSession, Availability
 from tests.auditions.factories import shortlisted
@@ -34,8 +32,6 @@ def run_admin_action(page, action, message):
 
 
 def test_a_shortlisted_candidate_answers_is_convoked_and_downloads_the_convocation(page, browser, live_server):
-    Group.objects.get_or_create(name=ORGANISER_GROUP)  # the flushed database lost the migration's group
-    grant_organiser_permissions()
     organiser = OrganiserFactory()
     edition = EditionFactory(name="Label Territoire Innovant 2031", slug="2031", year=2031)
     event = EventFactory(title="Rencontre régionale Hauts-de-France", slug="rencontre-hdf-2031")

@@ -3,10 +3,8 @@
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
-from accounts.roles import ORGANISER_GROUP
 from label.models import Candidature, Status
 from tests.auditions.factories import jury_with_members, scored
 from tests.conftest import axe_violations
@@ -17,7 +15,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_rank_choose_gold_stage_publish_and_see_the_laureate(page):
-    Group.objects.get_or_create(name=ORGANISER_GROUP)  # the flushed database lost the migration's group
     organiser = OrganiserFactory()
     edition = EditionFactory(name="Label Territoire Innovant 2031", slug="2031", year=2031)
     CriterionFactory(edition=edition, name="Innovation", weight=Decimal(2), eliminatory_threshold=Decimal(1))

@@ -15,7 +15,7 @@ from django.utils import timezone
 from events.models import EventPartner, Partner, Registration
 from notifications.models import Notification
 from tests.events.factories import EventFactory, PartnerFactory, ProgrammeItemFactory, RegistrationFactory
-from tests.factories import OrganiserFactory, UserFactory
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -24,12 +24,6 @@ Status = Registration.Status
 EVENTS = reverse("admin:events_event_changelist")
 REGISTRATIONS = reverse("admin:events_registration_changelist")
 ADD_PARTNER = reverse("admin:events_partner_add")
-
-
-@pytest.fixture
-def organiser_client(client):
-    client.force_login(OrganiserFactory())
-    return client
 
 
 def change_url(event):

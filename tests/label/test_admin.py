@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from events.models import Region
 from label.models import Candidature, Document, HistoryEntry, Status
 from notifications.models import Notification
-from tests.factories import OrganiserFactory, UserFactory
+from tests.factories import UserFactory
 
 from .admin_factories import PARIS, CandidatureFactory, CriterionFactory, EditionFactory, add_document, complete
 
@@ -48,17 +48,6 @@ def remove_stored_files(db):
     yield
     for document in Document.objects.all():
         document.file.delete(save=False)
-
-
-@pytest.fixture
-def organiser(db):
-    return OrganiserFactory()
-
-
-@pytest.fixture
-def organiser_client(client, organiser):
-    client.force_login(organiser)
-    return client
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from notifications.models import Notification
 from notifications.services import notify
-from tests.factories import OrganiserFactory, UserFactory
+from tests.factories import UserFactory
 
 Status = Notification.Status
 pytestmark = pytest.mark.django_db
@@ -17,12 +17,6 @@ def queue(count, **fields):
     user = UserFactory()
     for index in range(count):
         notify("password_reset", to=user, context={"user": user, "reset_url": f"https://x.example/{index}/"}, **fields)
-
-
-@pytest.fixture
-def organiser_client(client):
-    client.force_login(OrganiserFactory())
-    return client
 
 
 def test_the_outbox_list_costs_the_same_with_1_and_60_rows(organiser_client, django_assert_num_queries):
