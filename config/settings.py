@@ -10,6 +10,7 @@ from pathlib import Path
 import environ
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
+from kombu import Exchange, Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -104,7 +105,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis serves as both cache and Celery broker when REDIS_URL is set.
 REDIS_URL = env.str("REDIS_URL", default="")
-BROKER_TIMEOUT_SECONDS = 3
+# A stopped or frozen Redis must never hold a request: every connect and every reply gives up after this.
+REDIS_TIMEOUT_SECONDS = env.float("REDIS_TIMEOUT_SECONDS", default=0.25)
 
 if REDIS_URL:
     CACHES = {
@@ -112,34 +114,53 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "lti",
-            "OPTIONS": {"socket_connect_timeout": BROKER_TIMEOUT_SECONDS},
+            "OPTIONS": {"socket_connect_timeout": REDIS_TIMEOUT_SECONDS, "socket_timeout": REDIS_TIMEOUT_SECONDS},
         }
     }
     CELERY_BROKER_URL = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "socket_connect_timeout": BROKER_TIMEOUT_SECONDS,
-        "socket_timeout": BROKER_TIMEOUT_SECONDS * 2,
+        "socket_connect_timeout": REDIS_TIMEOUT_SECONDS,
+        "socket_timeout": REDIS_TIMEOUT_SECONDS,
+        # One connection attempt per publish: by default kombu retries, sleeping 2 s then 4 s (6 s per e-mail).
+        "max_retries": 0,
+        # Several queues are read in turn (the default, stated because the mail queues rely on it).
+        "queue_order_strategy": "round_robin",
         "visibility_timeout": 3600,
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     BROKER_DIR = VAR_DIR / "broker"
-    for folder in ("queue", "processed"):
+    for folder in ("queue", "processed", "control"):
         (BROKER_DIR / folder).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(BROKER_DIR / "queue"),
         "data_folder_out": str(BROKER_DIR / "queue"),
         "processed_folder": str(BROKER_DIR / "processed"),
+        # Where the exchanges of the several queues are recorded (by default a folder in the working directory).
+        "control_folder": str(BROKER_DIR / "control"),
         "store_processed": False,
     }
 
-CELERY_BROKER_CONNECTION_TIMEOUT = BROKER_TIMEOUT_SECONDS
+CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_TIMEOUT_SECONDS
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Europe/Paris"
+
+
+def celery_queues(*names):
+    """Direct queues, each bound to an exchange of its own name, as Celery declares its default queue."""
+    return [Queue(name, Exchange(name), routing_key=name) for name in names]
+
+
+# Mail has queues of its own, read in turn with the others: a burst of reminders never holds a password reset.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+NOTIFICATIONS_QUEUE = env.str("NOTIFICATIONS_QUEUE", default="mail")
+NOTIFICATIONS_BULK_QUEUE = env.str("NOTIFICATIONS_BULK_QUEUE", default="mail-bulk")
+CELERY_TASK_QUEUES = celery_queues(NOTIFICATIONS_QUEUE, CELERY_TASK_DEFAULT_QUEUE, NOTIFICATIONS_BULK_QUEUE)
+
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "notifications.sweep_outbox", "schedule": 60.0},
@@ -155,7 +176,13 @@ CELERY_BEAT_SCHEDULE = {
 NOTIFICATIONS_MAX_ATTEMPTS = env.int("NOTIFICATIONS_MAX_ATTEMPTS", default=5)
 NOTIFICATIONS_RETRY_BASE_SECONDS = env.int("NOTIFICATIONS_RETRY_BASE_SECONDS", default=60)
 NOTIFICATIONS_REDISPATCH_AFTER_SECONDS = 300
-NOTIFICATIONS_SENDING_TIMEOUT_SECONDS = 900
+# After a broker failure, this process leaves new mail to the sweep for this long instead of trying again.
+NOTIFICATIONS_BROKER_PAUSE_SECONDS = 30
+# A send slower than the SMTP timeout is interrupted (soft limit, retried later), then its process killed (hard).
+NOTIFICATIONS_SEND_SOFT_TIME_LIMIT = 45
+NOTIFICATIONS_SEND_TIME_LIMIT = 60
+# Above the hard limit, so a row still "sending" after this was left by a dead worker: the sweep queues it again.
+NOTIFICATIONS_SENDING_TIMEOUT_SECONDS = 120
 WORKER_STALE_AFTER_SECONDS = 120
 
 # E-mail: EMAIL_URL (smtp://, smtp+tls://, consolemail://), else files under var/mail/.

@@ -4,7 +4,7 @@ import os
 import uuid
 
 from .settings import *  # noqa: F403
-from .settings import REDIS_URL, STORAGES, VAR_DIR
+from .settings import REDIS_URL, STORAGES, VAR_DIR, celery_queues
 
 SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False
@@ -17,9 +17,12 @@ STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.s
 
 # Tasks run inline unless a test starts a real worker (tests marked "broker").
 CELERY_TASK_ALWAYS_EAGER = True
-# A queue of its own, inherited by the workers the tests start, so that a
+# Queues of their own, inherited by the workers the tests start, so that a
 # development worker on the same Redis never takes a test's message.
 CELERY_TASK_DEFAULT_QUEUE = os.environ.setdefault("LTI_TEST_QUEUE", f"lti-test-{uuid.uuid4().hex[:10]}")
+NOTIFICATIONS_QUEUE = f"{CELERY_TASK_DEFAULT_QUEUE}-mail"
+NOTIFICATIONS_BULK_QUEUE = f"{CELERY_TASK_DEFAULT_QUEUE}-mail-bulk"
+CELERY_TASK_QUEUES = celery_queues(NOTIFICATIONS_QUEUE, CELERY_TASK_DEFAULT_QUEUE, NOTIFICATIONS_BULK_QUEUE)
 if not REDIS_URL:
     CELERY_BROKER_URL = "memory://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {}

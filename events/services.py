@@ -1,5 +1,6 @@
 """Registrations to events: seats, waiting list, cancellation links, calendar files, reminders."""
 
+import logging
 from datetime import timedelta
 
 from django.conf import settings
@@ -17,6 +18,7 @@ from notifications.services import Attachment, notify
 from .models import Event, Registration
 
 CANCEL_SALT = "events.registration.cancel"
+logger = logging.getLogger(__name__)
 Status = Registration.Status
 Attendance = Registration.Attendance
 
@@ -38,12 +40,17 @@ def rate_limited(address, limit=None):
     """True once ``address`` has tried more than ``limit`` registrations within the hour."""
     limit = settings.REGISTRATION_RATE_LIMIT if limit is None else limit
     key = f"events:registration-attempts:{address}"
-    cache.add(key, 0, timeout=3600)
     try:
-        attempts = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, timeout=3600)
-        attempts = 1
+        cache.add(key, 0, timeout=3600)
+        try:
+            attempts = cache.incr(key)
+        except ValueError:
+            cache.set(key, 1, timeout=3600)
+            attempts = 1
+    except Exception:
+        # The limit guards against automated sign-ups; without its cache, people must still be able to register.
+        logger.warning("Rate limit cache unreachable: registration from %s let through.", address, exc_info=True)
+        return False
     return attempts > limit
 
 
@@ -196,7 +203,7 @@ def ics(event, method="PUBLISH"):
     return calendar.to_ical()
 
 
-def _notify(registration, kind, key=None):
+def _notify(registration, kind, key=None, bulk=False):
     event = registration.event
     context = {
         "registration": registration,
@@ -217,6 +224,7 @@ def _notify(registration, kind, key=None):
         attachments=attachments,
         related=registration,
         sensitive=True,
+        bulk=bulk,
     )
 
 
@@ -229,6 +237,6 @@ def remind_registrants(now=None):
     count = 0
     for registration in registrations:
         with transaction.atomic():
-            _notify(registration, "event_reminder", key=f"event_reminder:{registration.pk}")
+            _notify(registration, "event_reminder", key=f"event_reminder:{registration.pk}", bulk=True)
         count += 1
     return count

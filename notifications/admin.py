@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.utils.html import format_html
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -8,13 +9,35 @@ from .health import worker_state
 from .models import Notification
 
 HIDDEN_BODY = _("Contenu masqué : ce courriel contient un lien personnel.")
+ERROR_SHOWN_CHARS = 60
+
+
+class ErrorKindFilter(admin.SimpleListFilter):
+    """The kinds of error the outbox holds ("SMTP 550", "ConnectionRefusedError"…), to find who is refused."""
+
+    title = _("type d'erreur")
+    parameter_name = "error_kind"
+
+    def lookups(self, request, model_admin):
+        kinds = (
+            Notification.objects.exclude(error_kind="")
+            .order_by("error_kind")
+            .values_list("error_kind", flat=True)
+            .distinct()
+        )
+        return [(kind, kind) for kind in kinds]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(error_kind=self.value())
+        return queryset
 
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "kind", "recipient", "subject", "status", "attempts", "sent_at")
-    list_filter = ("status", "kind", ("created_at", admin.DateFieldListFilter))
-    search_fields = ("recipient", "subject")
+    list_display = ("created_at", "kind", "recipient", "subject", "status", "attempts", "short_error", "sent_at")
+    list_filter = ("status", ErrorKindFilter, "kind", "bulk", ("created_at", admin.DateFieldListFilter))
+    search_fields = ("recipient", "subject", "last_error")
     date_hierarchy = "created_at"
     list_per_page = 50
     actions = ("resend_action", "cancel_action")
@@ -24,7 +47,9 @@ class NotificationAdmin(admin.ModelAdmin):
         "language",
         "subject",
         "status",
+        "bulk",
         "attempts",
+        "error_kind",
         "last_error",
         "created_at",
         "send_after",
@@ -42,6 +67,14 @@ class NotificationAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("dernière erreur"), ordering="error_kind")
+    def short_error(self, obj):
+        if not obj.last_error:
+            return "—"
+        return format_html(
+            '<span title="{}">{}</span>', obj.last_error, Truncator(obj.last_error).chars(ERROR_SHOWN_CHARS)
+        )
 
     @admin.display(description=_("objet lié"))
     def related_object(self, obj):

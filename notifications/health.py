@@ -26,7 +26,7 @@ def broker_ok():
 
     try:
         with app.connection_for_write() as conn:
-            conn.ensure_connection(max_retries=0, timeout=settings.BROKER_TIMEOUT_SECONDS)
+            conn.ensure_connection(max_retries=0, timeout=settings.REDIS_TIMEOUT_SECONDS)
             conn.default_channel  # noqa: B018  (opening a channel proves the broker answers)
     except Exception:
         return False
@@ -51,15 +51,19 @@ def report():
         "broker": "ok" if broker else "down",
         "worker": "unknown",
         "worker_last_seen": None,
-        "outbox": {"queued": None, "failed": None},
+        "outbox": {"queued": None, "failed": None, "failed_last_hour": None},
     }
     if database:
+        now = timezone.now()
         last_seen = worker_last_seen()
-        payload["worker"] = worker_state(last_seen)
+        payload["worker"] = worker_state(last_seen, now)
         payload["worker_last_seen"] = last_seen.isoformat() if last_seen else None
+        failed = Q(status=Notification.Status.FAILED)
         counts = Notification.objects.aggregate(
             queued=Count("pk", filter=Q(status=Notification.Status.QUEUED)),
-            failed=Count("pk", filter=Q(status=Notification.Status.FAILED)),
+            failed=Count("pk", filter=failed),
+            # A failed row is not changed again until resent or cancelled: its last change is its failure.
+            failed_last_hour=Count("pk", filter=failed & Q(updated_at__gt=now - timedelta(hours=1))),
         )
         payload["outbox"] = counts
     return payload, database and broker

@@ -30,8 +30,19 @@ class Notification(models.Model):
     )
     idempotency_key = models.CharField(_("clé d'unicité"), max_length=255, unique=True, default=uuid.uuid4)
     status = models.CharField(_("état"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    bulk = models.BooleanField(
+        _("envoi en nombre"),
+        default=False,
+        help_text=_("Rappel ou envoi groupé : passe par une file à part pour ne jamais retarder les autres courriels."),
+    )
     attempts = models.PositiveSmallIntegerField(_("tentatives"), default=0)
     last_error = models.TextField(_("dernière erreur"), blank=True)
+    error_kind = models.CharField(
+        _("type d'erreur"),
+        max_length=60,
+        blank=True,
+        help_text=_("Par exemple « SMTP 550 » ou « ConnectionRefusedError »."),
+    )
     content_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.SET_NULL)
     object_id = models.CharField(max_length=64, blank=True)
     related = GenericForeignKey("content_type", "object_id")

@@ -7,9 +7,13 @@ runs; ``sweep`` catches whatever the broker or a worker dropped.
 
 import logging
 import smtplib
+import time
 from dataclasses import dataclass
 from datetime import timedelta
+from email.utils import parseaddr
+from urllib.parse import urlsplit
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMultiAlternatives
@@ -18,12 +22,16 @@ from django.db.models import Q
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.crypto import salted_hmac
 
 from .models import Notification, WorkerHeartbeat
 
 logger = logging.getLogger(__name__)
 
 Status = Notification.Status
+
+# When this process last failed to reach each broker (by URL): requests skip publishing for a short while after.
+_broker_failures = {}
 
 
 @dataclass(frozen=True)
@@ -61,12 +69,24 @@ def render(kind, context, language):
 
 
 def notify(
-    kind, to, context=None, *, key=None, language=None, related=None, send_after=None, attachments=(), sensitive=False
+    kind,
+    to,
+    context=None,
+    *,
+    key=None,
+    language=None,
+    related=None,
+    send_after=None,
+    attachments=(),
+    sensitive=False,
+    bulk=False,
 ):
     """Queue the e-mail ``kind`` for ``to`` (a user or an address); the same ``key`` is sent once.
 
     Call it inside the transaction that causes the e-mail: the row is written
     there and dispatched to a worker only after commit, so a rollback sends nothing.
+    ``bulk=True`` is for reminders and mass mail: they travel on a queue of their
+    own, so that a burst of them never delays a mail a person is waiting for.
     """
     if key is not None:
         existing = Notification.objects.filter(idempotency_key=key).first()
@@ -86,6 +106,7 @@ def notify(
         body_html=html,
         attachments=[vars(attachment) for attachment in attachments],
         sensitive=sensitive,
+        bulk=bulk,
         send_after=send_after,
         dispatched_at=now if due else None,
     )
@@ -101,21 +122,51 @@ def notify(
         # Another transaction stored the same key first: theirs is the one sent.
         return Notification.objects.get(idempotency_key=key)
     if due:
-        transaction.on_commit(lambda: dispatch(notification.pk))
+        transaction.on_commit(lambda: dispatch(notification.pk, bulk=bulk))
     return notification
 
 
-def dispatch(pk):
-    """Hand one row to the broker; a broker failure is logged and left to the sweep."""
+def queue_for(bulk):
+    return settings.NOTIFICATIONS_BULK_QUEUE if bulk else settings.NOTIFICATIONS_QUEUE
+
+
+def dispatch(pk, bulk=False):
+    """Hand one row to the broker; when the broker fails, the row is left to the sweep."""
+    return dispatch_all([(pk, bulk)]) == 1
+
+
+def dispatch_all(rows, force=False):
+    """Hand rows ``(pk, bulk)`` to the broker in order; returns how many were handed over.
+
+    The first broker failure leaves the rest to the sweep, and for
+    NOTIFICATIONS_BROKER_PAUSE_SECONDS this process does not try again unless
+    ``force`` (the sweep): a request pays one short failure at most, never one per e-mail.
+    """
     from .tasks import send_notification
 
-    try:
-        send_notification.apply_async((pk,), retry=False)
-    except Exception:
-        logger.warning("Broker unreachable, notification %s left for the sweep.", pk, exc_info=True)
-        Notification.objects.filter(pk=pk, status=Status.QUEUED).update(dispatched_at=None)
-        return False
-    return True
+    broker = send_notification.app.conf.broker_url
+    failed_at = _broker_failures.get(broker)
+    paused = failed_at is not None and time.monotonic() - failed_at < settings.NOTIFICATIONS_BROKER_PAUSE_SECONDS
+    handed = 0
+    if paused and not force:
+        logger.info("Broker failed moments ago: %s notification(s) left for the sweep.", len(rows))
+    else:
+        for pk, bulk in rows:
+            try:
+                send_notification.apply_async((pk,), queue=queue_for(bulk), retry=False)
+            except Exception:
+                _broker_failures[broker] = time.monotonic()
+                logger.warning(
+                    "Broker unreachable: %s notification(s) left for the sweep.", len(rows) - handed, exc_info=True
+                )
+                break
+            handed += 1
+        else:
+            _broker_failures.pop(broker, None)
+    left = [pk for pk, _bulk in rows[handed:]]
+    if left:
+        Notification.objects.filter(pk__in=left, status=Status.QUEUED).update(dispatched_at=None)
+    return handed
 
 
 def retry_delay(attempts):
@@ -128,7 +179,28 @@ def _is_permanent(error):
         return all(code >= 500 for code, _message in error.recipients.values())
     if isinstance(error, smtplib.SMTPResponseException):
         return error.smtp_code >= 500
-    return not isinstance(error, (smtplib.SMTPException, OSError))
+    return not isinstance(error, (smtplib.SMTPException, OSError, SoftTimeLimitExceeded))
+
+
+def error_kind(error):
+    """A short name for the admin filter: "SMTP 550", "SMTP 451", else the exception's class."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused) and error.recipients:
+        return f"SMTP {max(code for code, _message in error.recipients.values())}"
+    if isinstance(error, smtplib.SMTPResponseException):
+        return f"SMTP {error.smtp_code}"
+    return type(error).__name__[:60]
+
+
+def mail_domain():
+    """The sender's domain, else the site's host name."""
+    _local, at, domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")
+    return domain if at and domain else urlsplit(settings.SITE_URL).hostname
+
+
+def message_id(notification):
+    """The same Message-ID at every send of a row (retry, resend, redelivery), so that a duplicate shows as one."""
+    digest = salted_hmac("notifications.message_id", notification.idempotency_key, algorithm="sha256").hexdigest()
+    return f"<{digest[:32]}@{mail_domain()}>"
 
 
 def build_message(notification):
@@ -137,7 +209,11 @@ def build_message(notification):
         body=notification.body_text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[notification.recipient],
-        headers={"Auto-Submitted": "auto-generated", "X-LTI-Notification": str(notification.pk)},
+        headers={
+            "Message-ID": message_id(notification),
+            "Auto-Submitted": "auto-generated",
+            "X-LTI-Notification": str(notification.pk),
+        },
     )
     if notification.body_html:
         message.attach_alternative(notification.body_html, "text/html")
@@ -167,16 +243,18 @@ def deliver(pk):
         build_message(notification).send()
     except Exception as error:
         message = f"{type(error).__name__}: {error}"[:2000]
+        kind = error_kind(error)
         rows = Notification.objects.filter(pk=pk, status=Status.SENDING)
         if _is_permanent(error) or notification.attempts >= settings.NOTIFICATIONS_MAX_ATTEMPTS:
             logger.error("Notification %s failed for good: %s", pk, message)
-            rows.update(status=Status.FAILED, last_error=message, updated_at=timezone.now())
+            rows.update(status=Status.FAILED, last_error=message, error_kind=kind, updated_at=timezone.now())
             return Status.FAILED
         countdown = retry_delay(notification.attempts)
         now = timezone.now()
         rows.update(
             status=Status.QUEUED,
             last_error=message,
+            error_kind=kind,
             send_after=now + timedelta(seconds=countdown),
             dispatched_at=now,
             updated_at=now,
@@ -188,7 +266,7 @@ def deliver(pk):
 
     now = timezone.now()
     Notification.objects.filter(pk=pk, status=Status.SENDING).update(
-        status=Status.SENT, sent_at=now, last_error="", updated_at=now
+        status=Status.SENT, sent_at=now, last_error="", error_kind="", updated_at=now
     )
     return Status.SENT
 
@@ -204,29 +282,40 @@ def due_for_dispatch(now=None):
     )
 
 
-def sweep(batch_size=500):
-    """Re-dispatch what the broker lost, send scheduled rows when due. Returns how many were handed over."""
-    now = timezone.now()
+def sweep(batch_size=500, now=None):
+    """Re-dispatch what the broker or a dead worker lost, send scheduled rows when due.
+
+    A row still ``sending`` after NOTIFICATIONS_SENDING_TIMEOUT_SECONDS (longer
+    than the send task's hard time limit) was left by a worker that died: it is
+    queued again. Returns how many rows were handed over.
+    """
+    now = now or timezone.now()
     abandoned = now - timedelta(seconds=settings.NOTIFICATIONS_SENDING_TIMEOUT_SECONDS)
     Notification.objects.filter(status=Status.SENDING, updated_at__lte=abandoned).update(
         status=Status.QUEUED, dispatched_at=None, updated_at=now
     )
-    ids = list(due_for_dispatch(now).order_by("created_at").values_list("pk", flat=True)[:batch_size])
-    if not ids:
+    rows = list(due_for_dispatch(now).order_by("created_at").values_list("pk", "bulk")[:batch_size])
+    if not rows:
         return 0
-    Notification.objects.filter(pk__in=ids).update(dispatched_at=now)
-    return sum(dispatch(pk) for pk in ids)
+    Notification.objects.filter(pk__in=[pk for pk, _bulk in rows]).update(dispatched_at=now)
+    return dispatch_all(rows, force=True)
 
 
 def resend(queryset):
     """Queue again rows that failed, were cancelled or were sent; returns how many."""
     now = timezone.now()
-    ids = list(queryset.exclude(status__in=[Status.QUEUED, Status.SENDING]).values_list("pk", flat=True))
-    Notification.objects.filter(pk__in=ids).update(
-        status=Status.QUEUED, attempts=0, last_error="", send_after=None, dispatched_at=now, updated_at=now
+    rows = list(queryset.exclude(status__in=[Status.QUEUED, Status.SENDING]).values_list("pk", "bulk"))
+    Notification.objects.filter(pk__in=[pk for pk, _bulk in rows]).update(
+        status=Status.QUEUED,
+        attempts=0,
+        last_error="",
+        error_kind="",
+        send_after=None,
+        dispatched_at=now,
+        updated_at=now,
     )
-    transaction.on_commit(lambda: [dispatch(pk) for pk in ids])
-    return len(ids)
+    transaction.on_commit(lambda: dispatch_all(rows))
+    return len(rows)
 
 
 def cancel(queryset):

@@ -56,7 +56,7 @@ def pytest_report_header(config):
     database = settings.DATABASES["default"]
     broker = settings.CELERY_BROKER_URL.split("@")[-1]
     lines = [f"database: {database['ENGINE'].rsplit('.', 1)[-1]} ({database.get('HOST') or database['NAME']})"]
-    lines.append(f"broker: {broker} (queue {settings.CELERY_TASK_DEFAULT_QUEUE})")
+    lines.append(f"broker: {broker} (queues {', '.join(queue.name for queue in settings.CELERY_TASK_QUEUES)})")
     checks = (
         ("broker", _broker_unavailable_reason()),
         ("browser", _browser_unavailable_reason()),
@@ -238,7 +238,7 @@ class WorkerProcess:
                 "-n",
                 self.hostname,
                 "-Q",
-                settings.CELERY_TASK_DEFAULT_QUEUE,
+                ",".join(queue.name for queue in settings.CELERY_TASK_QUEUES),
             ],
             cwd=BASE_DIR,
             env=env,

@@ -258,6 +258,7 @@ def test_reminders_are_sent_the_day_before_once_with_the_webtv_link_for_online_a
 
     reminders = {n.recipient: n for n in Notification.objects.filter(kind="event_reminder")}
     assert set(reminders) == {on_site.email, online.email}
+    assert [n.bulk for n in reminders.values()] == [True, True]
     assert event.webtv_url in reminders[online.email].body_text
     assert event.webtv_url not in reminders[on_site.email].body_text
 

@@ -1,10 +1,13 @@
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.html import escape
 
 from notifications.models import Notification
-from notifications.services import notify
+from notifications.services import deliver, notify
 from tests.factories import UserFactory
 
 Status = Notification.Status
@@ -19,15 +22,83 @@ def queue(count, **fields):
         notify("password_reset", to=user, context={"user": user, "reset_url": f"https://x.example/{index}/"}, **fields)
 
 
-def test_the_outbox_list_costs_the_same_with_1_and_60_rows(organiser_client, django_assert_num_queries):
-    queue(1)
+def refused(recipient, reply):
+    """A row that the loopback SMTP server refused with ``reply``, after its one allowed attempt."""
+    notification = notify("password_reset", to=recipient, context={"user": UserFactory(), "reset_url": "u"})
+    assert deliver(notification.pk) == Status.FAILED
+    notification.refresh_from_db()
+    return notification
+
+
+def short_errors(html):
+    return re.findall(r'<td class="field-short_error">(.*?)</td>', html)
+
+
+def test_the_outbox_list_costs_the_same_with_1_and_60_rows(
+    organiser_client, smtp_backend, settings, django_assert_num_queries
+):
+    settings.NOTIFICATIONS_MAX_ATTEMPTS = 1
+    smtp_backend.refuse_with = "550 5.1.1 No such user here"
+    refused("maire@ville.example", smtp_backend.refuse_with)
     organiser_client.get(CHANGELIST)
     with CaptureQueriesContext(connection) as one:
         assert organiser_client.get(CHANGELIST).status_code == 200
-    queue(59)
+    queue(57)
+    smtp_backend.refuse_with = "451 4.3.0 Mailbox temporarily unavailable"
+    refused("dgs@ville.example", smtp_backend.refuse_with)
+    refused("elus@ville.example", smtp_backend.refuse_with)
     with django_assert_num_queries(len(one.captured_queries)):
         response = organiser_client.get(CHANGELIST)
     assert response.context["cl"].result_count == 60
+    assert len(short_errors(response.content.decode())) == 50
+
+
+def test_the_list_shows_the_error_shortened_with_the_whole_text_on_hover_and_filters_by_kind(
+    organiser_client, smtp_backend, settings
+):
+    settings.NOTIFICATIONS_MAX_ATTEMPTS = 1
+    smtp_backend.refuse_with = "550 5.1.1 No such user here"
+    unknown = refused("maire@ville.example", smtp_backend.refuse_with)
+    smtp_backend.refuse_with = "451 4.3.0 Mailbox temporarily unavailable"
+    busy = refused("dgs@ville.example", smtp_backend.refuse_with)
+    queue(1)
+    assert (unknown.error_kind, unknown.last_error) == (
+        "SMTP 550",
+        "SMTPRecipientsRefused: {'maire@ville.example': (550, b'5.1.1 No such user here')}",
+    )
+    assert (busy.error_kind, busy.last_error) == (
+        "SMTP 451",
+        "SMTPRecipientsRefused: {'dgs@ville.example': (451, b'4.3.0 Mailbox temporarily unavailable')}",
+    )
+
+    response = organiser_client.get(CHANGELIST)
+    assert short_errors(response.content.decode()) == [
+        "—",
+        '<span title="{}">{}</span>'.format(
+            escape(busy.last_error), escape("SMTPRecipientsRefused: {'dgs@ville.example': (451, b'4.3.0 …")
+        ),
+        '<span title="{}">{}</span>'.format(
+            escape(unknown.last_error), escape("SMTPRecipientsRefused: {'maire@ville.example': (550, b'5.1.…")
+        ),
+    ]
+    cl = response.context["cl"]
+    [error_filter] = [spec for spec in cl.filter_specs if str(spec.title) == "type d'erreur"]
+    assert [choice["display"] for choice in error_filter.choices(cl)] == ["Tout", "SMTP 451", "SMTP 550"]
+
+    response = organiser_client.get(CHANGELIST, {"error_kind": "SMTP 550"})
+    assert [n.recipient for n in response.context["cl"].result_list] == ["maire@ville.example"]
+    response = organiser_client.get(CHANGELIST, {"q": "temporarily unavailable"})
+    assert [n.recipient for n in response.context["cl"].result_list] == ["dgs@ville.example"]
+
+    detail = organiser_client.get(reverse("admin:notifications_notification_change", args=[unknown.pk]))
+    shown = {
+        field.field["name"]: field.contents()
+        for fieldset in detail.context["adminform"]
+        for line in fieldset
+        for field in line
+        if field.field["name"] in ("error_kind", "last_error")
+    }
+    assert shown == {"error_kind": "SMTP 550", "last_error": escape(unknown.last_error)}
 
 
 def test_the_outbox_list_warns_when_no_worker_is_alive(organiser_client):

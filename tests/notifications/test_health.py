@@ -22,9 +22,21 @@ def test_healthz_with_everything_up(client):
         "database": "ok",
         "broker": "ok",
         "worker": "alive",
-        "outbox": {"queued": 1, "failed": 1},
+        "outbox": {"queued": 1, "failed": 1, "failed_last_hour": 1},
     }
     assert response.headers["Cache-Control"].startswith("max-age=0")
+
+
+def test_healthz_counts_the_failures_of_the_last_hour(client):
+    now = timezone.now()
+    ages = {"failed": [10, 59, 61, 180], "queued": [5], "sent": [5], "cancelled": [5]}
+    for status, minutes in ages.items():
+        for age in minutes:
+            row = Notification.objects.create(
+                kind="k", recipient="a@b.example", language="fr", subject="s", body_text="t", status=status
+            )
+            Notification.objects.filter(pk=row.pk).update(updated_at=now - timedelta(minutes=age))
+    assert client.get("/healthz").json()["outbox"] == {"queued": 1, "failed": 4, "failed_last_hour": 2}
 
 
 def test_healthz_reports_a_stale_or_missing_worker_without_failing(client):
@@ -51,4 +63,4 @@ def test_healthz_is_503_when_the_database_is_down(client, monkeypatch):
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["database"] == "down"
-    assert response.json()["outbox"] == {"queued": None, "failed": None}
+    assert response.json()["outbox"] == {"queued": None, "failed": None, "failed_last_hour": None}

@@ -1,6 +1,8 @@
+import re
 from datetime import timedelta
 
 import pytest
+from django.conf import settings as django_settings
 from django.core import mail
 from django.db import transaction
 from django.utils import timezone
@@ -8,6 +10,8 @@ from django.utils import timezone
 from notifications import services
 from notifications.models import Notification, WorkerHeartbeat
 from notifications.services import RetryLater, deliver, notify
+from notifications.tasks import send_notification
+from tests.conftest import free_port
 from tests.factories import UserFactory
 
 Status = Notification.Status
@@ -107,8 +111,65 @@ def test_a_permanent_refusal_fails_at_once(smtp_backend):
     notification = notify("password_reset", to="nobody@ville.example", context=reset_context(UserFactory()))
     assert deliver(notification.pk) == Status.FAILED
     notification.refresh_from_db()
-    assert notification.attempts == 1
-    assert "550" in notification.last_error
+    assert (notification.attempts, notification.error_kind, notification.last_error) == (
+        1,
+        "SMTP 550",
+        "SMTPRecipientsRefused: {'nobody@ville.example': (550, b'5.1.1 No such user here')}",
+    )
+
+
+def test_an_unreachable_smtp_server_is_retried_and_named_by_its_error(settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", free_port(), False
+    notification = notify("password_reset", to="agent@ville.example", context=reset_context(UserFactory()))
+    with pytest.raises(RetryLater):
+        deliver(notification.pk)
+    notification.refresh_from_db()
+    assert (notification.status, notification.error_kind, notification.last_error) == (
+        Status.QUEUED,
+        "ConnectionRefusedError",
+        "ConnectionRefusedError: [Errno 111] Connection refused",
+    )
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    Notification.objects.filter(pk=notification.pk).update(send_after=None)
+    assert deliver(notification.pk) == Status.SENT
+    notification.refresh_from_db()
+    assert (notification.error_kind, notification.last_error) == ("", "")
+
+
+def test_every_send_of_a_row_carries_the_same_message_id(django_capture_on_commit_callbacks):
+    user = UserFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        first = notify("password_reset", to=user, context=reset_context(user), key="password_reset:1:abc")
+        other = notify("password_reset", to=user, context=reset_context(user), key="password_reset:1:def")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.resend(Notification.objects.filter(pk=first.pk))
+    sent = [(message.message()["X-LTI-Notification"], message.message()["Message-ID"]) for message in mail.outbox]
+    expected = services.message_id(first)
+    assert sent == [(str(first.pk), expected), (str(other.pk), services.message_id(other)), (str(first.pk), expected)]
+    assert re.fullmatch(r"<[0-9a-f]{32}@label-territoire-innovant\.fr>", expected)
+    assert services.message_id(other) != expected
+
+
+def test_the_message_id_domain_is_the_senders_else_the_sites(settings):
+    settings.DEFAULT_FROM_EMAIL = "Label <ne-pas-repondre@lti.example>"
+    assert services.mail_domain() == "lti.example"
+    settings.DEFAULT_FROM_EMAIL = "Label Territoire Innovant"
+    settings.SITE_URL = "https://label.example:8443"
+    assert services.mail_domain() == "label.example"
+
+
+def test_a_live_send_is_never_taken_for_abandoned():
+    """The sweep's recovery delay stays above the send's hard limit, itself above the SMTP timeout."""
+    assert (
+        django_settings.EMAIL_TIMEOUT
+        < send_notification.soft_time_limit
+        < send_notification.time_limit
+        < django_settings.NOTIFICATIONS_SENDING_TIMEOUT_SECONDS
+        <= 180
+    )
+    assert (send_notification.acks_late, send_notification.reject_on_worker_lost) == (True, True)
 
 
 def test_a_sent_or_cancelled_row_is_never_sent_again():
@@ -147,15 +208,25 @@ def test_the_sweep_sends_lost_and_scheduled_rows_once_due(django_capture_on_comm
     assert len(mail.outbox) == 3
 
 
-def test_the_sweep_requeues_rows_abandoned_while_sending():
+def test_the_sweep_requeues_rows_abandoned_while_sending_after_two_minutes():
     user = UserFactory()
     stuck = notify("password_reset", to=user, context=reset_context(user))
-    Notification.objects.filter(pk=stuck.pk).update(
-        status=Status.SENDING, updated_at=timezone.now() - timedelta(hours=1)
-    )
-    assert services.sweep() == 1
+    claimed = timezone.now()
+    Notification.objects.filter(pk=stuck.pk).update(status=Status.SENDING, updated_at=claimed)
+    assert services.sweep(now=claimed + timedelta(seconds=119)) == 0
+    assert Notification.objects.get(pk=stuck.pk).status == Status.SENDING
+    assert services.sweep(now=claimed + timedelta(seconds=120)) == 1
     stuck.refresh_from_db()
-    assert stuck.status == Status.SENT
+    assert (stuck.status, len(mail.outbox)) == (Status.SENT, 1)
+
+
+def test_a_bulk_row_keeps_its_flag_through_a_resend(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        reminder = notify("password_reset", to="agent@ville.example", context=reset_context(UserFactory()), bulk=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.resend(Notification.objects.all())
+    assert list(Notification.objects.values_list("pk", "bulk", "status")) == [(reminder.pk, True, Status.SENT)]
+    assert len(mail.outbox) == 2
 
 
 def test_worker_state_follows_the_heartbeat():
