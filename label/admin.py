@@ -11,7 +11,7 @@ from django.db.models import Count, Prefetch, prefetch_related_objects
 from django.db.models.functions import TruncDate
 from django.http import HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.urls import path, reverse
-from django.utils import formats, translation
+from django.utils import formats, timezone, translation
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -77,13 +77,13 @@ def edition_figures(edition):
 
 @admin.register(Edition)
 class EditionAdmin(admin.ModelAdmin):
-    list_display = ("name", "year", "opens_at", "closes_at", "published", "candidature_count")
+    list_display = ("name", "year", "code", "opens_at", "closes_at", "published", "candidature_count")
     list_filter = ("published", "year")
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
     readonly_fields = ("last_reference_number",)
     fieldsets = (
-        (None, {"fields": ("name", "slug", "year", "tagline", "published")}),
+        (None, {"fields": ("name", "slug", ("year", "code"), "tagline", "published")}),
         (_("Calendrier"), {"fields": ("opens_at", "closes_at")}),
         (_("Textes de l'appel"), {"fields": ("description", "eligibility", "contact_email")}),
         (_("Lauréats"), {"fields": ("laureate_levels", "target_laureates", "last_reference_number")}),
@@ -92,6 +92,13 @@ class EditionAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(candidature_count=Count("candidatures"))
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if obj is not None and obj.last_reference_number:
+            # References already issued carry year and code: changing them could issue one twice.
+            return (*fields, "year", "code")
+        return fields
 
     @admin.display(description=_("candidatures"), ordering="candidature_count")
     def candidature_count(self, obj):
@@ -106,6 +113,45 @@ class EditionAdmin(admin.ModelAdmin):
 # --- candidatures --------------------------------------------------------------------
 
 EDITABLE_FIELDS = ("extended_until", "pitch_video_url")
+
+
+class CandidatureAdminForm(forms.ModelForm):
+    """The few fields organisers edit, checked at save against what others changed since the page opened."""
+
+    base = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None and not self.is_bound:
+            self.initial["base"] = self._base(self.instance)
+
+    @staticmethod
+    def _base(candidature):
+        return services.edit_base(candidature, services.field_values(candidature, EDITABLE_FIELDS))
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is None:
+            return cleaned
+        wanted = {name: cleaned.get(name) for name in self.changed_data if name in EDITABLE_FIELDS}
+        fresh = Candidature.objects.get(pk=self.instance.pk)
+        found = services.conflicts(fresh, cleaned.get("base"), services.field_values(fresh, wanted), wanted)
+        if found:
+            # Shown again with a fresh base: saving once more deliberately keeps this organiser's value.
+            self.data = self.data.copy()
+            self.data["base"] = self._base(fresh)
+            for name, value in found.items():
+                shown = formats.localize(timezone.localtime(value)) if hasattr(value, "tzinfo") else value
+                self.add_error(
+                    name,
+                    gettext(
+                        "Modifié entre-temps par quelqu'un d'autre : « %(value)s ». "
+                        "Enregistrez à nouveau pour le remplacer."
+                    )
+                    % {"value": shown or gettext("(vide)")},
+                )
+        return cleaned
+
 
 # Admin action → the workflow transition it fires or stages.
 ACTION_TRANSITIONS = {
@@ -150,6 +196,7 @@ class CandidatureAdmin(admin.ModelAdmin):
     search_fields = ("reference", "territory_name", "project_title", "contact_name", "contact_email")
     list_select_related = ("region",)
     list_per_page = 50
+    form = CandidatureAdminForm
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     actions = (
         "stage_eligible",
@@ -206,6 +253,7 @@ class CandidatureAdmin(admin.ModelAdmin):
                     "extended_until",
                     "created_at",
                     "updated_at",
+                    "base",
                 )
             },
         ),
@@ -264,10 +312,17 @@ class CandidatureAdmin(admin.ModelAdmin):
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def save_model(self, request, obj, form, change):
-        # Only what the form edits: a full save would write back a status another organiser just changed.
-        changed = [name for name in form.changed_data if name != "extended_until"]
-        if changed:
-            obj.save(update_fields=[*changed, "updated_at"])
+        # Only what the form edits, under the row's lock: never a status or a text someone else just changed.
+        changes = {
+            name: form.cleaned_data[name]
+            for name in form.changed_data
+            if name in EDITABLE_FIELDS and name != "extended_until"
+        }
+        try:
+            if changes:
+                services.edit_as_organiser(obj, changes, request.user, base=form.cleaned_data.get("base"))
+        except services.EditConflict as conflict:
+            self.message_user(request, conflict.message, messages.ERROR)
         if "extended_until" in form.changed_data:
             services.grant_extension(obj, obj.extended_until, request.user)
 

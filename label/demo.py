@@ -136,7 +136,7 @@ STAGE_AT = {
 }
 NOT_RETAINED_AFTER_AUDITION_AT = paris(date(2020, 7, 15), 11, 0)
 
-# Each candidature of 2020, in order of submission: its reference is LTI-2020-<position>.
+# Each candidature of 2020, in order of submission: its reference is LTI-2020-HDF-<position>.
 CANDIDATURES_2020 = [
     {
         "account": "roubaix",
@@ -654,6 +654,7 @@ def seed_2020(password, organiser):
         defaults={
             "name": "Label Territoire Innovant 2020",
             "year": 2020,
+            "code": "HDF",
             "tagline": "Comment opérer une ville durable et intelligente ? L'appel des Hauts-de-France",
             "description": DESCRIPTION_2020,
             "eligibility": ELIGIBILITY_2020,
@@ -696,7 +697,7 @@ def seed_2020(password, organiser):
             territory_name=data["territory_name"],
             defaults={
                 "owner": owner,
-                "reference": f"LTI-{edition.year}-{number:04d}",
+                "reference": edition.reference_for(number),
                 "status": data["path"][-1],
                 "territory_kind": data["territory_kind"],
                 "region": region,

@@ -148,7 +148,7 @@ class CriteriaForm(forms.Form):
 
     @staticmethod
     def field_name(criterion):
-        return f"criterion_{criterion.pk}"
+        return criterion.answer_key
 
     def answers(self):
         return {criterion: self.cleaned_data.get(self.field_name(criterion), "") for criterion in self.criteria}

@@ -4,7 +4,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
-from django.core.validators import MinValueValidator
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -21,6 +21,21 @@ class Edition(models.Model):
     name = models.CharField(_("nom"), max_length=200)
     slug = models.SlugField(_("identifiant dans l'adresse"), unique=True)
     year = models.PositiveSmallIntegerField(_("année"))
+    code = models.CharField(
+        _("code de l'édition"),
+        max_length=10,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^[A-Z][A-Z0-9]*$",
+                _("Des majuscules sans accent et des chiffres, en commençant par une lettre (ex. HDF)."),
+            )
+        ],
+        help_text=_(
+            "Repris dans les références des candidatures : HDF donne LTI-2020-HDF-0001. "
+            "Indispensable quand plusieurs appels ont lieu la même année ; figé dès la première référence."
+        ),
+    )
     tagline = models.CharField(_("accroche"), max_length=300, blank=True)
     description = models.TextField(_("présentation de l'appel"), blank=True)
     eligibility = models.TextField(_("qui peut candidater"), blank=True)
@@ -57,7 +72,16 @@ class Edition(models.Model):
         verbose_name_plural = _("éditions")
         ordering = ["-opens_at"]
         constraints = [
-            models.CheckConstraint(condition=Q(opens_at__lt=F("closes_at")), name="edition_opens_before_close")
+            models.CheckConstraint(condition=Q(opens_at__lt=F("closes_at")), name="edition_opens_before_close"),
+            # Year and code make the references' prefix: two editions sharing both would issue the same ones.
+            models.UniqueConstraint(
+                fields=["year", "code"],
+                name="edition_code_unique_per_year",
+                violation_error_message=_(
+                    "Une autre édition de cette année porte déjà ce code : donnez-lui un code distinct "
+                    "(ex. HDF, BRE) pour que les références des candidatures ne se confondent pas."
+                ),
+            ),
         ]
 
     def __str__(self):
@@ -73,6 +97,11 @@ class Edition(models.Model):
 
     def has_opened(self, now=None):
         return (now or timezone.now()) >= self.opens_at
+
+    def reference_for(self, number):
+        """The human reference of this edition's ``number``-th submission: LTI-2020-0042 or LTI-2020-HDF-0042."""
+        prefix = f"LTI-{self.year}-{self.code}-" if self.code else f"LTI-{self.year}-"
+        return f"{prefix}{number:04d}"
 
 
 class Milestone(models.Model):
@@ -133,6 +162,11 @@ class Criterion(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def answer_key(self):
+        """How a candidature's answer to this criterion is named in forms and edit checks."""
+        return f"criterion_{self.pk}"
 
     def clean(self):
         errors = {}
@@ -196,7 +230,7 @@ class Candidature(models.Model):
         related_name="candidatures",
         verbose_name=_("compte de la candidature"),
     )
-    reference = models.CharField(_("référence"), max_length=20, blank=True)
+    reference = models.CharField(_("référence"), max_length=32, blank=True)
     status = models.CharField(_("état"), max_length=20, choices=Status.choices, default=Status.DRAFT)
 
     territory_name = models.CharField(_("nom de la collectivité"), max_length=200, blank=True)
@@ -236,6 +270,8 @@ class Candidature(models.Model):
     pitch_video_url = models.URLField(_("vidéo du pitch"), blank=True)
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
+    # Raised by every write: a form opened at an older version checks what changed meanwhile before saving.
+    version = models.PositiveIntegerField(_("version"), default=0, editable=False)
 
     objects = CandidatureQuerySet.as_manager()
 

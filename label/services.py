@@ -1,14 +1,17 @@
 """Business operations on candidatures; every write checks the deadline here, on the server."""
 
+import hashlib
 import zipfile
 from datetime import timedelta
+from decimal import Decimal
 
 import filetype
 from django.conf import settings
-from django.db import transaction
+from django.core import signing
+from django.db import IntegrityError, models, transaction
 from django.db.models import F
-from django.forms.models import construct_instance
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -49,9 +52,14 @@ def start(edition, user, now=None):
         return existing
     if not edition.is_open(now):
         raise ActionRefused(_("L'appel à candidatures n'est pas ouvert : il n'est pas possible de candidater."))
-    return Candidature.objects.create(
-        edition=edition, owner=user, contact_email=user.email, contact_name=user.full_name
-    )
+    try:
+        with transaction.atomic():
+            return Candidature.objects.create(
+                edition=edition, owner=user, contact_email=user.email, contact_name=user.full_name
+            )
+    except IntegrityError:
+        # Another tab of the same person started it at the same instant: one candidature, theirs.
+        return Candidature.objects.filter(edition=edition, owner=user).exclude(status=Status.WITHDRAWN).get()
 
 
 def record(candidature, action, actor, note="", from_status="", to_status="", now=None):
@@ -66,43 +74,202 @@ def record(candidature, action, actor, note="", from_status="", to_status="", no
     )
 
 
-def save_fields(candidature, form, user, now=None):
-    """Save one step's form; after submission each change is recorded with the fields it touched."""
-    now = _now(now)
-    with transaction.atomic():
-        locked = Candidature.objects.select_for_update().select_related("edition").get(pk=candidature.pk)
-        ensure_writable(locked, user, now)
-        changed = [form.fields[name].label for name in form.changed_data if name in form.fields]
-        construct_instance(form, candidature, fields=form._meta.fields)
-        candidature.save()
-        if locked.status == Status.SUBMITTED and changed:
-            record(
-                candidature, HistoryEntry.Action.EDIT, user, note=", ".join(str(label) for label in changed), now=now
+# --- editing: only the fields a person changes, and never over someone else's change ---------
+
+EDIT_BASE_SALT = "label.candidature.edit-base"
+
+
+class EditConflict(ActionRefused):
+    """Someone changed what the form shows since it was opened; nothing was saved.
+
+    ``current`` maps each conflicting name to its value now; ``base`` is a fresh
+    token, so that saving the same form again deliberately replaces those values.
+    """
+
+    def __init__(self, current, base):
+        super().__init__(
+            _(
+                "Cette étape a été modifiée entre-temps, dans un autre onglet ou par une autre personne : "
+                "votre saisie n'a pas été enregistrée. Elle est conservée ci-dessous, avec sous chaque champ "
+                "concerné la valeur enregistrée entre-temps ; enregistrez à nouveau pour garder la vôtre."
             )
-    return candidature
+        )
+        self.current = current
+        self.base = base
 
 
-def save_answers(candidature, answers, user, now=None):
-    """Store ``answers`` ({criterion: text}) for the candidature's own edition's criteria."""
+def _canonical(value):
+    """One spelling per value, whichever way it was read: 1000 and 1000.00, a region and its key."""
+    if value is None:
+        return "\x00"
+    if isinstance(value, Decimal):
+        return str(value.normalize())
+    if isinstance(value, models.Model):
+        return str(value.pk)
+    return str(value)
+
+
+def _digest(value):
+    return hashlib.sha256(_canonical(value).encode()).hexdigest()[:16]
+
+
+def _same(first, second):
+    return _canonical(first) == _canonical(second)
+
+
+def field_values(candidature, names):
+    """{name: stored value} of the candidature's fields ``names``, a relation as its key."""
+    return {name: Candidature._meta.get_field(name).value_from_object(candidature) for name in names}
+
+
+def answer_values(candidature, criteria):
+    """{criterion's answer key: text} of the candidature's answers to ``criteria`` ("" when unanswered)."""
+    texts = {answer.criterion_id: answer.text for answer in candidature.answers.all()}
+    return {criterion.answer_key: texts.get(criterion.pk, "") for criterion in criteria}
+
+
+def edit_base(candidature, values):
+    """A token of what a form shows (the candidature's version, a digest per value), checked when it is saved."""
+    digests = {name: _digest(value) for name, value in values.items()}
+    return signing.dumps({"v": candidature.version, "d": digests}, salt=EDIT_BASE_SALT)
+
+
+def _read_base(token):
+    if not token:
+        return None
+    try:
+        base = signing.loads(token, salt=EDIT_BASE_SALT)
+    except signing.BadSignature:
+        return None
+    return base if isinstance(base, dict) and isinstance(base.get("d"), dict) else None
+
+
+def conflicts(candidature, base, current, wanted):
+    """{name: value now} of what changed since ``base`` was taken and ``wanted`` would overwrite."""
+    base = _read_base(base)
+    if base is None or base.get("v") == candidature.version:
+        return {}
+    digests = base["d"]
+    return {
+        name: current[name]
+        for name, value in wanted.items()
+        if name in digests and _digest(current[name]) != digests[name] and not _same(value, current[name])
+    }
+
+
+def _check_base(locked, base, current, wanted):
+    found = conflicts(locked, base, current, wanted)
+    if found:
+        raise EditConflict(found, edit_base(locked, current))
+
+
+def _locked(candidature):
+    # Only the candidature's row: locking the joined edition would queue every candidate of the call.
+    return Candidature.objects.select_for_update(of=("self",)).select_related("edition", "owner").get(pk=candidature.pk)
+
+
+def _bump(locked, fields=()):
+    """Save ``fields`` of the locked row, and only them, with a new version."""
+    locked.version += 1
+    locked.save(update_fields=[*fields, "version", "updated_at"])
+
+
+def _refuse_blanks_once_submitted(locked):
+    # A draft save racing the submission must not leave a submitted dossier incomplete.
+    if locked.status != Status.SUBMITTED:
+        return
+    missing = missing_for_submission(locked)
+    if missing:
+        raise ActionRefused(
+            _("La candidature est déposée : ces éléments ne peuvent pas rester vides : %(missing)s.")
+            % {"missing": ", ".join(str(label) for _step, label in missing)}
+        )
+
+
+def _label(name):
+    return str(capfirst(Candidature._meta.get_field(name).verbose_name))
+
+
+def _write_fields(locked, changes, base):
+    """Apply ``changes`` ({field: value}) that differ from the row; returns their names."""
+    current = field_values(locked, changes)
+    _check_base(locked, base, current, changes)
+    changed = [name for name, value in changes.items() if not _same(value, current[name])]
+    for name in changed:
+        value = changes[name]
+        setattr(
+            locked,
+            Candidature._meta.get_field(name).attname,
+            value.pk if isinstance(value, models.Model) else value,
+        )
+    return changed
+
+
+def save_fields(candidature, changes, user, base=None, now=None):
+    """Save the owner's ``changes`` ({field: value}) under the row's lock: only the fields that differ.
+
+    ``base`` (from ``edit_base``) says what the form showed: a field changed by
+    someone else since then is never overwritten silently (``EditConflict``).
+    After submission each change is recorded with the fields it touched.
+    """
     now = _now(now)
     with transaction.atomic():
-        locked = Candidature.objects.select_for_update().select_related("edition").get(pk=candidature.pk)
+        locked = _locked(candidature)
         ensure_writable(locked, user, now)
-        current = {answer.criterion_id: answer for answer in candidature.answers.all()}
+        changed = _write_fields(locked, changes, base)
+        if not changed:
+            return []
+        _refuse_blanks_once_submitted(locked)
+        _bump(locked, changed)
+        if locked.status == Status.SUBMITTED:
+            record(locked, HistoryEntry.Action.EDIT, user, note=", ".join(_label(name) for name in changed), now=now)
+    return changed
+
+
+def edit_as_organiser(candidature, changes, user, base=None, now=None):
+    """An organiser's correction from the admin: only the fields that differ, under the lock, recorded."""
+    now = _now(now)
+    with transaction.atomic():
+        locked = _locked(candidature)
+        changed = _write_fields(locked, changes, base)
+        if changed:
+            _bump(locked, changed)
+            record(locked, HistoryEntry.Action.EDIT, user, note=", ".join(_label(name) for name in changed), now=now)
+    return changed
+
+
+def save_answers(candidature, answers, user, base=None, now=None):
+    """Store ``answers`` ({criterion: text}) for the candidature's own edition's criteria; as ``save_fields``."""
+    now = _now(now)
+    with transaction.atomic():
+        locked = _locked(candidature)
+        ensure_writable(locked, user, now)
+        if any(criterion.edition_id != locked.edition_id for criterion in answers):
+            raise ActionRefused(_("Ce critère n'appartient pas à cette édition."))
+        existing = {answer.criterion_id: answer for answer in locked.answers.all()}
+        current = {
+            criterion.answer_key: existing[criterion.pk].text if criterion.pk in existing else ""
+            for criterion in answers
+        }
+        _check_base(locked, base, current, {criterion.answer_key: text for criterion, text in answers.items()})
         changed = []
         for criterion, text in answers.items():
-            if criterion.edition_id != candidature.edition_id:
-                raise ActionRefused(_("Ce critère n'appartient pas à cette édition."))
-            answer = current.get(criterion.pk)
+            if text == current[criterion.answer_key]:
+                continue
+            answer = existing.get(criterion.pk)
             if answer is None:
-                CriterionAnswer.objects.create(candidature=candidature, criterion=criterion, text=text)
-                changed.append(criterion.name)
-            elif answer.text != text:
+                CriterionAnswer.objects.create(candidature=locked, criterion=criterion, text=text)
+            else:
                 answer.text = text
                 answer.save(update_fields=["text"])
-                changed.append(criterion.name)
-        if locked.status == Status.SUBMITTED and changed:
-            record(candidature, HistoryEntry.Action.EDIT, user, note=", ".join(changed), now=now)
+            changed.append(criterion.name)
+        if not changed:
+            return []
+        _refuse_blanks_once_submitted(locked)
+        _bump(locked)
+        if locked.status == Status.SUBMITTED:
+            record(locked, HistoryEntry.Action.EDIT, user, note=", ".join(changed), now=now)
+    return changed
 
 
 # Content types recognised by their bytes, never by the name or the declared type.
@@ -178,11 +345,11 @@ def validate_upload(candidature, uploaded):
 def add_document(candidature, uploaded, kind, user, now=None):
     now = _now(now)
     with transaction.atomic():
-        locked = Candidature.objects.select_for_update().select_related("edition").get(pk=candidature.pk)
+        locked = _locked(candidature)
         ensure_writable(locked, user, now)
         content_type = validate_upload(locked, uploaded)
         document = Document(
-            candidature=candidature,
+            candidature=locked,
             kind=kind,
             original_name=uploaded.name[:255],
             size=uploaded.size,
@@ -190,33 +357,40 @@ def add_document(candidature, uploaded, kind, user, now=None):
         )
         document.file.save("upload", uploaded, save=False)
         document.save()
+        _bump(locked)
         if locked.status == Status.SUBMITTED:
-            record(candidature, HistoryEntry.Action.EDIT, user, note=_("Document ajouté : %s") % document, now=now)
+            record(locked, HistoryEntry.Action.EDIT, user, note=_("Document ajouté : %s") % document, now=now)
     return document
 
 
 def remove_document(document, user, now=None):
     now = _now(now)
-    candidature = document.candidature
     with transaction.atomic():
-        locked = Candidature.objects.select_for_update().select_related("edition").get(pk=candidature.pk)
+        locked = _locked(document.candidature)
         ensure_writable(locked, user, now)
         name = document.file.name
-        document.delete()
+        deleted, _by_model = Document.objects.filter(pk=document.pk, candidature=locked).delete()
+        if not deleted:
+            return False  # already removed, from another tab
+        _bump(locked)
         if locked.status == Status.SUBMITTED:
-            record(candidature, HistoryEntry.Action.EDIT, user, note=_("Document retiré : %s") % document, now=now)
-        transaction.on_commit(lambda: document.file.storage.delete(name))
+            record(locked, HistoryEntry.Action.EDIT, user, note=_("Document retiré : %s") % document, now=now)
+        storage = document.file.storage
+        transaction.on_commit(lambda: storage.delete(name))
+    return True
 
 
 def next_reference(edition):
-    """The next reference of ``edition``, e.g. LTI-2020-0042, without races or gaps-filling retries.
+    """The next reference of ``edition``, e.g. LTI-2020-0042 or LTI-2020-HDF-0042, without races.
 
-    The UPDATE takes the edition row's lock until the caller's transaction ends:
-    two submissions at the same instant are served one after the other.
+    The counter belongs to the edition and its UPDATE takes the edition row's
+    lock until the caller's transaction ends: two submissions at the same
+    instant are served one after the other. Year and code are read from the
+    row, and no two editions share both, so two editions never issue the same.
     """
     Edition.objects.filter(pk=edition.pk).update(last_reference_number=F("last_reference_number") + 1)
-    number = Edition.objects.values_list("last_reference_number", flat=True).get(pk=edition.pk)
-    return f"LTI-{edition.year}-{number:04d}"
+    current = Edition.objects.only("year", "code", "last_reference_number").get(pk=edition.pk)
+    return current.reference_for(current.last_reference_number)
 
 
 def missing_for_submission(candidature):
@@ -250,7 +424,7 @@ def fire(candidature, name, user, note="", level="", now=None):
     now = _now(now)
     transition = workflow.TRANSITIONS[name]
     with transaction.atomic():
-        locked = Candidature.objects.select_for_update().select_related("edition", "owner").get(pk=candidature.pk)
+        locked = _locked(candidature)
         reason = workflow.refusal(name, user, locked, now)
         if reason:
             raise ActionRefused(str(reason))
@@ -262,9 +436,7 @@ def fire(candidature, name, user, note="", level="", now=None):
             locked.outcome_level = level
         if transition.target == Status.DRAFT:
             locked.submitted_at = None
-        locked.save(
-            update_fields=["status", "staged_transition", "staged_level", "outcome_level", "submitted_at", "updated_at"]
-        )
+        _bump(locked, ["status", "staged_transition", "staged_level", "outcome_level", "submitted_at"])
         entry = record(locked, HistoryEntry.Action.STATUS, user, note, previous, transition.target, now)
         _notify_transition(locked, transition, entry)
         status_changed.send(sender=Candidature, candidature=locked, transition=transition, entry=entry)
@@ -276,7 +448,7 @@ def submit(candidature, user, now=None):
     """Submit before the deadline: a reference, a receipt to the account and the contact, a notice to the team."""
     now = _now(now)
     with transaction.atomic():
-        locked = Candidature.objects.select_for_update().select_related("edition", "owner").get(pk=candidature.pk)
+        locked = _locked(candidature)
         reason = workflow.refusal("submit", user, locked, now)
         if reason:
             raise ActionRefused(str(reason))
@@ -289,7 +461,7 @@ def submit(candidature, user, now=None):
             locked.reference = next_reference(locked.edition)
         locked.status = Status.SUBMITTED
         locked.submitted_at = now
-        locked.save(update_fields=["reference", "status", "submitted_at", "updated_at"])
+        _bump(locked, ["reference", "status", "submitted_at"])
         entry = record(locked, HistoryEntry.Action.STATUS, user, "", Status.DRAFT, Status.SUBMITTED, now)
         context = {
             "candidature": locked,
@@ -346,7 +518,7 @@ def publish_decisions(queryset, user):
 
 def grant_extension(candidature, until, user):
     """Give one candidature until ``until`` to write; recorded in its history."""
-    Candidature.objects.filter(pk=candidature.pk).update(extended_until=until)
+    Candidature.objects.filter(pk=candidature.pk).update(extended_until=until, version=F("version") + 1)
     local = timezone.localtime(until) if until else None
     note = _("Délai prolongé jusqu'au %s") % local.strftime("%d/%m/%Y %H:%M") if local else _("Prolongation retirée")
     record(candidature, HistoryEntry.Action.EXTENSION, user, note=note)
@@ -384,6 +556,7 @@ def remind_drafts(now=None):
                 },
                 key=f"draft_reminder:{candidature.pk}:{milestone}:{deadline.isoformat()}",
                 related=candidature,
+                bulk=True,
             )
         sent += 1
     return sent

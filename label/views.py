@@ -1,10 +1,15 @@
+from datetime import date
+from decimal import Decimal
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -98,6 +103,42 @@ def _build_form(step, candidature, edition, data=None, files=None, complete=Fals
     return step.form_class(data, instance=candidature or Candidature(edition=edition), complete=complete)
 
 
+def _shown(form_field, value):
+    """A stored value as the person reads it in the form."""
+    if value in (None, ""):
+        return _("(vide)")
+    if isinstance(form_field, forms.BooleanField):
+        return _("coché") if value else _("non coché")
+    if isinstance(form_field, forms.ChoiceField | forms.ModelChoiceField):
+        for key, label in form_field.choices:
+            if str(key) == str(value):
+                return str(label)
+    if isinstance(value, date):
+        return formats.date_format(value, "SHORT_DATE_FORMAT")
+    if isinstance(value, Decimal):
+        return formats.number_format(value, use_l10n=True, force_grouping=True)
+    return Truncator(str(value)).chars(300)
+
+
+def _show_conflict(form, conflict):
+    """Keep what was typed, and say at each field what was saved meanwhile."""
+    form.add_error(None, conflict.message)
+    for name, value in conflict.current.items():
+        if name in form.fields:
+            form.add_error(
+                name,
+                _("Enregistré entre-temps : « %(value)s ». Votre saisie est ci-dessus.")
+                % {"value": _shown(form.fields[name], value)},
+            )
+
+
+def _shown_values(current, candidature, edition):
+    """What the step's form shows now, for the check made when it is saved."""
+    if current.slug == "criteres":
+        return services.answer_values(candidature, edition.criteria.all())
+    return services.field_values(candidature, current.form_class._meta.fields)
+
+
 @login_required
 def step(request, edition, step):
     edition = _published_edition(edition)
@@ -116,7 +157,9 @@ def step(request, edition, step):
 
     action = request.POST.get("action", "save")
     complete = action == "next" or (candidature is not None and candidature.status == Status.SUBMITTED)
+    base = ""
     if request.method == "POST":
+        base = request.POST.get("base", "")
         form = _build_form(current, candidature, edition, request.POST, request.FILES, complete=complete)
         if current.slug == "documents" and action == "next" and not request.FILES:
             return redirect(_next_url(edition, current))
@@ -125,7 +168,7 @@ def step(request, edition, step):
                 if candidature is None:
                     candidature = services.start(edition, request.user)
                 if current.slug == "criteres":
-                    services.save_answers(candidature, form.answers(), request.user)
+                    services.save_answers(candidature, form.answers(), request.user, base=base)
                 elif current.slug == "documents":
                     document = services.add_document(
                         candidature, form.cleaned_data["file"], form.cleaned_data["kind"], request.user
@@ -133,16 +176,25 @@ def step(request, edition, step):
                     messages.success(request, _("Document « %(name)s » ajouté.") % {"name": document.original_name})
                     return redirect("label:step", edition=edition.slug, step=current.slug)
                 else:
-                    services.save_fields(candidature, form, request.user)
+                    changes = {name: form.cleaned_data[name] for name in form.fields}
+                    services.save_fields(candidature, changes, request.user, base=base)
+            except services.EditConflict as conflict:
+                _show_conflict(form, conflict)
+                base = conflict.base
             except services.ActionRefused as refusal:
                 form.add_error("file" if current.slug == "documents" else None, refusal.message)
             else:
                 if action == "next":
                     return redirect(_next_url(edition, current))
-                messages.success(request, _("Brouillon enregistré. Vous pourrez reprendre plus tard."))
+                if candidature.status == Status.SUBMITTED:
+                    messages.success(request, _("Modifications enregistrées."))
+                else:
+                    messages.success(request, _("Brouillon enregistré. Vous pourrez reprendre plus tard."))
                 return redirect("label:step", edition=edition.slug, step=current.slug)
     else:
         form = _build_form(current, candidature, edition)
+        if candidature is not None and current.slug != "documents":
+            base = services.edit_base(candidature, _shown_values(current, candidature, edition))
 
     documents = list(candidature.documents.all()) if candidature and current.slug == "documents" else []
     return render(
@@ -154,6 +206,7 @@ def step(request, edition, step):
             "steps": STEPS,
             "current": current,
             "form": form,
+            "base": base,
             "documents": documents,
             "next_url": _next_url(edition, current),
         },

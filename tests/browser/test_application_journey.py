@@ -6,7 +6,8 @@ from playwright.sync_api import expect
 from label.models import Candidature, Status
 from notifications.models import Notification
 from tests.conftest import axe_violations
-from tests.label.factories import CriterionFactory, EditionFactory
+from tests.factories import PASSWORD, UserFactory
+from tests.label.factories import CandidatureFactory, CriterionFactory, EditionFactory
 from tests.label.uploads import PDF
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -98,3 +99,40 @@ def test_sign_up_apply_save_a_draft_come_back_and_submit(page):
     )
     receipt = Notification.objects.get(kind="candidature_submitted", recipient="sophie@saint-omer.example")
     assert "LTI-2031-0001" in receipt.subject
+
+
+def test_two_tabs_on_one_step_the_later_save_is_refused_and_keeps_what_was_typed(page):
+    edition = EditionFactory(slug="2032", year=2032)
+    owner = UserFactory(email="agent@arras.example")
+    candidature = CandidatureFactory(edition=edition, owner=owner, territory_name="Arras")
+    page.goto("/compte/connexion/")
+    page.get_by_label("Adresse e-mail").fill("agent@arras.example")
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    url = f"/label/{edition.slug}/candidater/territoire/"
+    page.goto(url)
+    other_tab = page.context.new_page()
+    other_tab.goto(url)
+
+    page.get_by_label("Nom de la collectivité ou de l'organisme public").fill("Ville d'Arras")
+    page.get_by_role("button", name="Enregistrer le brouillon").click()
+    expect(page.get_by_text("Brouillon enregistré.")).to_be_visible()
+
+    name = other_tab.get_by_label("Nom de la collectivité ou de l'organisme public")
+    name.fill("Arras, préfecture du Pas-de-Calais")
+    other_tab.get_by_role("button", name="Enregistrer le brouillon").click()
+    expect(other_tab.locator("#error-summary")).to_be_focused()
+    expect(other_tab.locator("#error-summary")).to_contain_text("Cette étape a été modifiée entre-temps")
+    expect(name).to_have_value("Arras, préfecture du Pas-de-Calais")
+    expect(other_tab.locator(".invalid-feedback")).to_have_text(
+        "Enregistré entre-temps : « Ville d'Arras ». Votre saisie est ci-dessus."
+    )
+    assert axe_violations(other_tab) == []
+    candidature.refresh_from_db()
+    assert candidature.territory_name == "Ville d'Arras"
+
+    # Saving again, knowingly, keeps what this tab says.
+    other_tab.get_by_role("button", name="Enregistrer le brouillon").click()
+    expect(other_tab.get_by_text("Brouillon enregistré.")).to_be_visible()
+    candidature.refresh_from_db()
+    assert candidature.territory_name == "Arras, préfecture du Pas-de-Calais"

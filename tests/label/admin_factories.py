@@ -17,6 +17,8 @@ class EditionFactory(factories.EditionFactory):
     """The 2020 call: closed "avant le 19 juin 2020 à minuit"."""
 
     year = 2020
+    # Several 2020 calls in one test: each its own code, as regional calls of one year have.
+    code = factory.Sequence(lambda n: f"R{n}")
     opens_at = datetime(2020, 3, 1, tzinfo=PARIS)
     closes_at = datetime(2020, 6, 20, tzinfo=PARIS)
     contact_email = "label@association.example"

@@ -138,7 +138,12 @@ def test_the_change_page_shows_answers_documents_and_history(organiser_client, e
     assert "<td>2 ko</td>" in html and "<td>PDF</td>" in html
     assert "<td>18/06/2020 10:30</td>" in html
     assert "Brouillon → Déposée" in html
-    assert [field for field in response.context["adminform"].form.fields] == ["pitch_video_url", "extended_until"]
+    assert [field for field in response.context["adminform"].form.fields] == [
+        "pitch_video_url",
+        "extended_until",
+        "base",
+    ]
+    assert response.context["adminform"].form.fields["base"].widget.is_hidden
     assert [fieldset.name for fieldset in response.context["adminform"]] == [
         "Territoire",
         "Projet",
@@ -431,7 +436,7 @@ def test_an_extension_is_recorded_in_the_history(organiser_client, edition, orga
     )
 
 
-def test_saving_without_touching_the_deadline_records_nothing(organiser_client, edition):
+def test_saving_without_touching_the_deadline_records_the_edit_but_no_extension(organiser_client, organiser, edition):
     candidature = CandidatureFactory(edition=edition)
     url = reverse("admin:label_candidature_change", args=[candidature.pk])
 
@@ -442,7 +447,8 @@ def test_saving_without_touching_the_deadline_records_nothing(organiser_client, 
     assert response.status_code == 302
     candidature.refresh_from_db()
     assert candidature.pitch_video_url == "https://video.example/pitch"
-    assert HistoryEntry.objects.filter(candidature=candidature).count() == 0
+    entries = HistoryEntry.objects.filter(candidature=candidature).values_list("action", "actor", "note")
+    assert list(entries) == [(HistoryEntry.Action.EDIT, organiser.pk, "Vidéo du pitch")]
 
 
 # --- exports -------------------------------------------------------------------------

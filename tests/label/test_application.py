@@ -162,7 +162,7 @@ def test_changes_after_submission_are_recorded(client, edition):
     )
     assert response.status_code == 302
     edit = HistoryEntry.objects.get(action=HistoryEntry.Action.EDIT)
-    assert (edit.actor, edit.note) == (owner, "Nom de la collectivité ou de l'organisme public, Population")
+    assert (edit.actor, edit.note) == (owner, "Nom de la collectivité, Population")
 
 
 def test_withdraw(client, edition):
@@ -446,6 +446,8 @@ def test_draft_reminders_are_sent_once_per_milestone(clock, edition):
         (draft.owner.email, "j1"),
     ]
     assert all(n.subject.startswith("Action requise : ") for n in reminders)
+    # Reminders go through the bulk mail queue.
+    assert [n.bulk for n in reminders] == [True, True]
 
 
 # --- query counts --------------------------------------------------------------------

@@ -83,7 +83,7 @@ def test_the_2020_candidatures_are_submitted_in_time_with_consistent_trails():
     edition = Edition.objects.get(slug="2020")
     candidatures = list(edition.candidatures.order_by("reference").prefetch_related("history", "answers"))
 
-    assert [c.reference for c in candidatures] == [f"LTI-2020-{n:04d}" for n in range(1, 13)]
+    assert [c.reference for c in candidatures] == [f"LTI-2020-HDF-{n:04d}" for n in range(1, 13)]
     assert edition.last_reference_number == 12
     assert Counter(c.status for c in candidatures) == {
         Status.SUBMITTED: 1,
