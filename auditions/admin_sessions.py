@@ -21,6 +21,11 @@ from .models import (
     Slot,
 )
 
+SLOT_STATES = {
+    "convocation": _("à envoyer"),
+    "convocation_updated": _("modification à envoyer"),
+    None: _("envoyée"),
+}
 CONFIRM_HINT = _("Cochez « Confirmer malgré les avertissements » sur cette ligne pour enregistrer quand même.")
 PUBLICATION_KINDS = ("convocation", "convocation_updated", "convocation_cancelled", "running_order")
 
@@ -151,14 +156,17 @@ class SlotInline(admin.TabularInline):
     model = Slot
     form = SlotForm
     formset = SlotFormSet
-    fields = ("starts_at", "ends_at", "candidature", "video_url", "convocation_state", "confirm")
+    fields = ("starts_at", "ends_at", "candidature", "convocation_state", "video_url", "confirm")
     readonly_fields = ("convocation_state",)
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     extra = 0
 
+    class Media:
+        css = {"all": ("auditions/admin_slots.css",)}
+
     def get_queryset(self, request):
-        # Each row's label and convocation state read its session: fetched with it, not once per row.
-        return super().get_queryset(request).select_related("session")
+        # Each row's label and convocation state read its session and convocations: fetched with it, not once per row.
+        return convocations.with_convocation_state(super().get_queryset(request).select_related("session"))
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
@@ -171,15 +179,16 @@ class SlotInline(admin.TabularInline):
 
     @admin.display(description=_("convocation"))
     def convocation_state(self, obj):
-        if obj is None or obj.pk is None or (obj.candidature_id is None and obj.notified_candidature_id is None):
+        """What the next publication sends about this row: to its candidature, and to one who left it."""
+        if obj is None or obj.pk is None:
             return "—"
-        if obj.candidature_id is None:
-            return gettext("annulation à envoyer")
-        if obj.notified_candidature_id != obj.candidature_id:
-            return gettext("à envoyer")
-        if obj.notified_starts_at != obj.starts_at or obj.notified_video_url != obj.effective_video_url:
-            return gettext("modification à envoyer")
-        return gettext("envoyée")
+        states = []
+        if obj.candidature_id is not None:
+            told = None if obj.told_starts_at is None else (obj.told_starts_at, obj.told_ends_at, obj.told_video_url)
+            states.append(SLOT_STATES[convocations.message_due(obj.terms, told, obj.told_cancelled)])
+        if obj.cancellation_due:
+            states.append(gettext("annulation à envoyer"))
+        return " · ".join(str(state) for state in states) or "—"
 
 
 @admin.register(AuditionSession)
@@ -189,7 +198,7 @@ class AuditionSessionAdmin(admin.ModelAdmin):
     list_select_related = ("edition",)
     search_fields = ("title",)
     autocomplete_fields = ("regions", "broadcast_event")
-    readonly_fields = ("published", "published_at", "version")
+    readonly_fields = ("published", "published_at", "version", "next_publication")
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = (
         (None, {"fields": ("edition", "title", "regions", "broadcast_event")}),
@@ -201,7 +210,7 @@ class AuditionSessionAdmin(admin.ModelAdmin):
         (
             _("Publication"),
             {
-                "fields": ("published", "published_at", "version"),
+                "fields": ("published", "published_at", "version", "next_publication"),
                 "description": _(
                     "Les convocations partent avec l'action « Publier / envoyer les convocations » de la liste des "
                     "sessions ; republier n'envoie que ce qui a changé."
@@ -225,6 +234,13 @@ class AuditionSessionAdmin(admin.ModelAdmin):
     @admin.display(description=_("début (heure de Paris)"), ordering="starts_at")
     def starts_at_paris(self, obj):
         return formats.date_format(timezone.localtime(obj.starts_at), "SHORT_DATETIME_FORMAT")
+
+    @admin.display(description=_("à envoyer aux candidats à la prochaine publication"))
+    def next_publication(self, obj):
+        # Cancellations of deleted slots have no row left to show them.
+        if obj is None or obj.pk is None:
+            return "—"
+        return _publication_summary(convocations.pending(obj))
 
     @admin.display(description=_("créneaux attribués"), ordering="filled_count")
     def filled_slots(self, obj):

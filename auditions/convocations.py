@@ -1,9 +1,11 @@
 """Availability requests, convocations with calendar invitations, running orders, and their reminders."""
 
+from collections import Counter
 from datetime import UTC, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -13,7 +15,7 @@ from icalendar import Event as CalendarEvent
 from label.models import Candidature
 from notifications.services import Attachment, notify
 
-from .models import AuditionSession, Availability, JuryMember, Slot
+from .models import AuditionSession, Availability, Convocation, JuryMember, Slot
 
 UID_DOMAIN = "label-territoire-innovant"
 
@@ -113,12 +115,18 @@ def remind_availability(now=None):
                     },
                     key=f"availability_reminder:{session.pk}:{candidature.pk}",
                     related=candidature,
+                    bulk=True,
                 )
             sent += 1
     return sent
 
 
 # --- calendar files ---------------------------------------------------------------------------
+
+
+def convocation_uid(session, candidature):
+    """One UID per candidature and session, kept through moves, updates, a cancellation and a new placement."""
+    return f"convocation-{session.pk}-{candidature.pk}@{UID_DOMAIN}"
 
 
 def _calendar(method):
@@ -129,26 +137,26 @@ def _calendar(method):
     return calendar
 
 
-def _slot_event(slot, sequence, status="CONFIRMED", attendee=None):
-    session = slot.session
+def _convocation_event(convocation, attendee=None):
+    session = convocation.session
     entry = CalendarEvent()
-    entry.add("uid", f"slot-{slot.pk}@{UID_DOMAIN}")
-    entry.add("sequence", sequence)
-    entry.add("status", status)
+    entry.add("uid", convocation.uid)
+    entry.add("sequence", convocation.sequence)
+    entry.add("status", "CANCELLED" if convocation.cancelled else "CONFIRMED")
     entry.add("dtstamp", timezone.now())
     # In UTC: a Paris wall-clock time is ambiguous in the hour repeated when the clocks go back.
-    entry.add("dtstart", slot.starts_at.astimezone(UTC))
-    entry.add("dtend", slot.ends_at.astimezone(UTC))
+    entry.add("dtstart", convocation.starts_at.astimezone(UTC))
+    entry.add("dtend", convocation.ends_at.astimezone(UTC))
     entry.add("summary", _("Audition — %(session)s") % {"session": session.title})
-    if slot.effective_video_url:
-        entry.add("location", slot.effective_video_url)
-        entry.add("url", slot.effective_video_url)
+    if convocation.video_url:
+        entry.add("location", convocation.video_url)
+        entry.add("url", convocation.video_url)
     lines = [
         _("Pitch de %(pitch)d minutes puis %(questions)d minutes de questions du jury.")
         % {"pitch": session.pitch_minutes, "questions": session.questions_minutes},
     ]
-    if slot.effective_video_url:
-        lines.append(_("Visioconférence : %(url)s") % {"url": slot.effective_video_url})
+    if convocation.video_url:
+        lines.append(_("Visioconférence : %(url)s") % {"url": convocation.video_url})
     entry.add("description", "\n".join(lines))
     entry.add("organizer", f"mailto:{session.edition.contact_email}")
     if attendee:
@@ -156,25 +164,30 @@ def _slot_event(slot, sequence, status="CONFIRMED", attendee=None):
     return entry
 
 
-def slot_ics(slot, sequence=None, method="REQUEST", attendee=None):
-    calendar = _calendar(method)
-    status = "CANCELLED" if method == "CANCEL" else "CONFIRMED"
-    calendar.add_component(_slot_event(slot, slot.sequence if sequence is None else sequence, status, attendee))
+def convocation_calendar(convocation, attendee=None):
+    """The convocation as last published: a METHOD:REQUEST, or a METHOD:CANCEL once cancelled."""
+    calendar = _calendar("CANCEL" if convocation.cancelled else "REQUEST")
+    calendar.add_component(_convocation_event(convocation, attendee))
     return calendar.to_ical()
 
 
-def session_ics(session, slots=None):
-    """The whole running order: one event per filled slot (a public feed: no contact details)."""
+def running_order(session):
+    """The session's running order as last published: its convocations not cancelled, in time order."""
+    return session.convocations.filter(cancelled=False).select_related("candidature").order_by("starts_at", "pk")
+
+
+def session_ics(session, told):
+    """The published running order, one event per convocation (a public feed: no contact details)."""
     calendar = _calendar("PUBLISH")
     calendar.add("x-wr-calname", session.title)
-    for slot in slots if slots is not None else session.slots.filter(candidature__isnull=False):
+    for convocation in told:
         entry = CalendarEvent()
-        entry.add("uid", f"programme-slot-{slot.pk}@{UID_DOMAIN}")
+        entry.add("uid", f"programme-convocation-{convocation.pk}@{UID_DOMAIN}")
         entry.add("sequence", session.version)
         entry.add("dtstamp", timezone.now())
-        entry.add("dtstart", slot.starts_at.astimezone(UTC))
-        entry.add("dtend", slot.ends_at.astimezone(UTC))
-        entry.add("summary", f"{slot.candidature.territory_name} — {slot.candidature.project_title}")
+        entry.add("dtstart", convocation.starts_at.astimezone(UTC))
+        entry.add("dtend", convocation.ends_at.astimezone(UTC))
+        entry.add("summary", f"{convocation.candidature.territory_name} — {convocation.candidature.project_title}")
         calendar.add_component(entry)
     return calendar.to_ical()
 
@@ -182,76 +195,153 @@ def session_ics(session, slots=None):
 # --- publishing -------------------------------------------------------------------------------
 
 
-def _context(slot, candidature):
-    session = slot.session
+def message_due(terms, told_terms, cancelled):
+    """The e-mail a placed candidature gets at the next publication: a convocation, an update, or None.
+
+    ``terms`` are its slot's (start, end, link), ``told_terms`` its convocation's (None when it has none).
+    """
+    if told_terms is None or cancelled:
+        return "convocation"
+    return "convocation_updated" if told_terms != terms else None
+
+
+def _placed_and_told(session):
+    """{candidature id: its slot} and {candidature id: its convocation} of the session."""
+    placed = {
+        slot.candidature_id: slot
+        for slot in session.slots.filter(candidature__isnull=False).select_related("candidature__owner")
+    }
+    told = {
+        convocation.candidature_id: convocation
+        for convocation in session.convocations.select_related("candidature__owner")
+    }
+    return placed, told
+
+
+def _changes(placed, told):
+    """(e-mail due or None, slot or None, convocation or None) for each candidature placed or told."""
+    for candidature_id, slot in placed.items():
+        convocation = told.get(candidature_id)
+        if convocation is None:
+            yield message_due(slot.terms, None, False), slot, None
+        else:
+            yield message_due(slot.terms, convocation.terms, convocation.cancelled), slot, convocation
+    for candidature_id, convocation in told.items():
+        if candidature_id not in placed and not convocation.cancelled:
+            yield "convocation_cancelled", None, convocation
+
+
+def pending(session):
+    """{e-mail kind: count} that publishing ``session`` now would send to candidates."""
+    return Counter(kind for kind, _slot, _convocation in _changes(*_placed_and_told(session)) if kind)
+
+
+def with_convocation_state(slots):
+    """Annotate ``slots``, in SQL, with what their candidature was last told in the session.
+
+    ``told_*`` are its convocation's terms (NULL without one); ``cancellation_due`` says that a candidature
+    convoked to the slot has since left the session.
+    """
+    told = Convocation.objects.filter(session_id=OuterRef("session_id"), candidature_id=OuterRef("candidature_id"))
+    still_placed = Slot.objects.filter(session_id=OuterRef("session_id"), candidature_id=OuterRef("candidature_id"))
+    left = Convocation.objects.filter(slot_id=OuterRef("pk"), cancelled=False).filter(~Exists(still_placed))
+    return slots.annotate(
+        told_starts_at=Subquery(told.values("starts_at")),
+        told_ends_at=Subquery(told.values("ends_at")),
+        told_video_url=Subquery(told.values("video_url")),
+        told_cancelled=Subquery(told.values("cancelled")),
+        cancellation_due=Exists(left),
+    )
+
+
+def _as_slot(convocation):
+    """The pitch as ``convocation`` states it, under the names the e-mail templates read."""
     return {
-        "slot": slot,
+        "starts_at": convocation.starts_at,
+        "ends_at": convocation.ends_at,
+        "candidature": convocation.candidature,
+        "effective_video_url": convocation.video_url,
+        # The running order names a pitch's link only when it is not the session's.
+        "video_url": "" if convocation.video_url == convocation.session.video_url else convocation.video_url,
+    }
+
+
+def convocation_context(convocation):
+    """The context of every e-mail to a candidate about ``convocation``, as last published."""
+    session = convocation.session
+    return {
+        "slot": _as_slot(convocation),
         "session": session,
         "edition": session.edition,
-        "candidature": candidature,
+        "candidature": convocation.candidature,
         "event": session.broadcast_event,
         "my_url": settings.SITE_URL + reverse("label:my_candidatures"),
     }
 
 
-def _send(kind, slot, candidature, sequence, method):
-    with translation.override(candidature.owner.language):
-        ics = slot_ics(slot, sequence, method, attendee=candidature.owner.email).decode()
-        attachment = Attachment(f"audition-{slot.pk}.ics", ics, "text/calendar")
+def _send(kind, convocation):
+    owner = convocation.candidature.owner
+    with translation.override(owner.language):
+        ics = convocation_calendar(convocation, attendee=owner.email).decode()
+        attachment = Attachment(f"audition-{convocation.pk}.ics", ics, "text/calendar")
     notify(
         kind,
-        to=candidature.owner,
-        context=_context(slot, candidature),
-        key=f"{kind}:{slot.pk}:{candidature.pk}:{sequence}",
+        to=owner,
+        context=convocation_context(convocation),
+        key=f"{kind}:convocation-{convocation.pk}:{convocation.sequence}",
         attachments=[attachment],
-        related=candidature,
+        related=convocation.candidature,
     )
 
 
-def _changed(slot):
-    if slot.candidature_id is None and slot.notified_candidature_id is None:
-        return False  # an empty slot nobody was told about
-    return (
-        slot.notified_candidature_id != slot.candidature_id
-        or slot.notified_starts_at != slot.starts_at
-        or slot.notified_video_url != slot.effective_video_url
-    )
+def _convoke(kind, slot, convocation, now):
+    """Tell the candidature placed in ``slot`` its new terms: a first convocation or an update of the same UID."""
+    if convocation is None:
+        convocation = Convocation(
+            session=slot.session,
+            candidature=slot.candidature,
+            uid=convocation_uid(slot.session, slot.candidature),
+            sent_at=now,
+        )
+    else:
+        # Any earlier message for this UID (convocation or cancellation) needs a higher SEQUENCE.
+        convocation.sequence += 1
+    convocation.slot = slot
+    convocation.starts_at, convocation.ends_at, convocation.video_url = slot.terms
+    convocation.cancelled = False
+    convocation.updated_at = now
+    convocation.save()
+    _send(kind, convocation)
+
+
+def _cancel(convocation, now):
+    convocation.sequence += 1
+    convocation.cancelled = True
+    convocation.updated_at = now
+    convocation.save(update_fields=["sequence", "cancelled", "updated_at"])
+    _send("convocation_cancelled", convocation)
 
 
 def publish(session, now=None):
     """Publish (or re-publish) a session: convocations, updates and cancellations, then the jurors' running order.
 
-    Each slot remembers what its last convocation said; publishing again sends
-    only what changed (an update keeps the calendar UID with a higher SEQUENCE,
-    a removal is a METHOD:CANCEL), so publishing twice sends nothing more.
+    Until then, edits to the slots stay with the organisers. Each convocation remembers what it last said;
+    publishing again sends only what changed (an update keeps the calendar UID with a higher SEQUENCE, a
+    removal from the session is a METHOD:CANCEL), so publishing twice sends nothing more.
     """
     now = _now(now)
     with transaction.atomic():
         session = AuditionSession.objects.select_for_update().select_related("edition").get(pk=session.pk)
-        slots = list(session.slots.select_related("candidature__owner", "notified_candidature__owner"))
         changed = False
-        for slot in slots:
-            if not _changed(slot):
-                continue
-            changed = True
-            # Any earlier message for this UID (convocation or cancellation) needs a higher SEQUENCE.
-            sequence = slot.sequence + 1 if slot.notified_candidature_id or slot.sequence else 0
-            previous = slot.notified_candidature
-            if previous is not None and previous.pk != slot.candidature_id:
-                _send("convocation_cancelled", slot, previous, sequence, "CANCEL")
-            if slot.candidature is not None:
-                kind = (
-                    "convocation_updated"
-                    if previous is not None and previous.pk == slot.candidature_id
-                    else "convocation"
-                )
-                _send(kind, slot, slot.candidature, sequence, "REQUEST")
-            Slot.objects.filter(pk=slot.pk).update(
-                sequence=sequence,
-                notified_candidature=slot.candidature,
-                notified_starts_at=slot.starts_at,
-                notified_video_url=slot.effective_video_url,
-            )
+        for kind, slot, convocation in _changes(*_placed_and_told(session)):
+            if kind == "convocation_cancelled":
+                _cancel(convocation, now)
+            elif kind:
+                _convoke(kind, slot, convocation, now)
+            elif convocation.slot_id != slot.pk:
+                # Same terms in another slot: nothing to tell, but the row it belongs to has changed.
+                Convocation.objects.filter(pk=convocation.pk).update(slot=slot)
+            changed = changed or kind is not None
         if changed or not session.published:
             session.version += 1
             session.published = True
@@ -261,10 +351,11 @@ def publish(session, now=None):
     return session
 
 
-def cancel_slot(slot):
-    """A published slot removed: its candidate gets a METHOD:CANCEL with the same UID."""
-    if slot.notified_candidature_id:
-        _send("convocation_cancelled", slot, slot.notified_candidature, slot.sequence + 1, "CANCEL")
+def cancel_session(session, now=None):
+    """A session deleted: every candidate it convoked gets a METHOD:CANCEL with their UID, as nothing follows."""
+    now = _now(now)
+    for convocation in session.convocations.filter(cancelled=False).select_related("candidature__owner"):
+        _cancel(convocation, now)
 
 
 def session_jurors(session):
@@ -279,12 +370,11 @@ def session_jurors(session):
 
 
 def _send_running_order(session):
-    slots = list(session.slots.filter(candidature__isnull=False).select_related("candidature__region"))
+    told = list(running_order(session))
+    slots = [_as_slot(convocation) for convocation in told]
     for juror in session_jurors(session):
         with translation.override(juror.language):
-            attachment = Attachment(
-                f"auditions-{session.pk}.ics", session_ics(session, slots).decode(), "text/calendar"
-            )
+            attachment = Attachment(f"auditions-{session.pk}.ics", session_ics(session, told).decode(), "text/calendar")
         notify(
             "running_order",
             to=juror,
@@ -301,22 +391,25 @@ def _send_running_order(session):
 
 
 def remind_auditions(now=None):
-    """The day before a published session (Paris calendar): candidates and jurors, once each."""
+    """The day before a published session (Paris calendar): its convoked candidates and jurors, once each."""
     now = _now(now)
     tomorrow = timezone.localdate(now) + timedelta(days=1)
     sent = 0
-    for session in AuditionSession.objects.filter(published=True, starts_at__date=tomorrow).select_related("edition"):
-        slots = list(session.slots.filter(candidature__isnull=False).select_related("candidature__owner"))
-        for slot in slots:
+    sessions = AuditionSession.objects.filter(published=True, starts_at__date=tomorrow)
+    for session in sessions.select_related("edition", "broadcast_event"):
+        told = list(running_order(session).select_related("candidature__owner"))
+        for convocation in told:
             with transaction.atomic():
                 notify(
                     "audition_reminder",
-                    to=slot.candidature.owner,
-                    context=_context(slot, slot.candidature),
-                    key=f"audition_reminder:{session.pk}:{slot.candidature_id}",
-                    related=slot.candidature,
+                    to=convocation.candidature.owner,
+                    context=convocation_context(convocation),
+                    key=f"audition_reminder:{session.pk}:{convocation.candidature_id}",
+                    related=convocation.candidature,
+                    bulk=True,
                 )
             sent += 1
+        slots = [_as_slot(convocation) for convocation in told]
         for juror in session_jurors(session):
             with transaction.atomic():
                 notify(
@@ -325,6 +418,7 @@ def remind_auditions(now=None):
                     context={"session": session, "edition": session.edition, "slots": slots},
                     key=f"audition_reminder_jury:{session.pk}:{juror.pk}",
                     related=session,
+                    bulk=True,
                 )
             sent += 1
     return sent

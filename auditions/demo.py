@@ -17,11 +17,13 @@ from events.models import Event, Region
 from label.demo import CANDIDATURES_2020, DESCRIPTION_CURRENT, HAUTS_DE_FRANCE
 from label.models import Candidature, Edition, HistoryEntry, Level, Status
 
+from .convocations import convocation_uid
 from .models import (
     Assignment,
     AuditionSession,
     Availability,
     ConflictOfInterest,
+    Convocation,
     Evaluation,
     Jury,
     JuryMember,
@@ -314,30 +316,42 @@ UPCOMING_AFTER_CLOSING_DAYS = 21
 
 
 def _slots_2020(session, candidatures):
-    """The generated slots, the first ones filled in the running order, as if their convocations were sent."""
+    """The generated slots, the first ones filled in the running order, and the convocations sent for them."""
     order = [candidatures[territory] for territory, _hours in RUNNING_ORDER_2020]
     # Slots filled while trying the demo are emptied first: one slot per candidature and session.
     session.slots.update(candidature=None)
     existing = {}
     for slot in session.slots.order_by("pk"):
         existing.setdefault(slot.starts_at, slot)
-    kept = []
+    kept, told = [], []
     for index, (starts_at, ends_at) in enumerate(slot_times(session, breaks=[])):
         candidature = order[index] if index < len(order) else None
         slot = existing.get(starts_at) or Slot(session=session, starts_at=starts_at)
         slot.ends_at = ends_at
         slot.candidature = candidature
         slot.video_url = ""
-        slot.sequence = 0
-        slot.notified_candidature = candidature
-        slot.notified_starts_at = starts_at
-        slot.notified_video_url = session.video_url
         slot.save()
         kept.append(slot.pk)
-    # Other slots go without the cancellation e-mail their deletion would send.
-    extra = session.slots.exclude(pk__in=kept)
-    extra.update(notified_candidature=None)
-    extra.delete()
+        if candidature is not None:
+            convocation, _created = Convocation.objects.update_or_create(
+                session=session,
+                candidature=candidature,
+                defaults={
+                    "slot": slot,
+                    "uid": convocation_uid(session, candidature),
+                    "starts_at": starts_at,
+                    "ends_at": ends_at,
+                    "video_url": session.video_url,
+                    "sequence": 0,
+                    "cancelled": False,
+                    "sent_at": PUBLISHED_2020_AT,
+                    "updated_at": PUBLISHED_2020_AT,
+                },
+            )
+            told.append(convocation.pk)
+    session.slots.exclude(pk__in=kept).delete()
+    # Convocations published while trying the demo go without the cancellation they would need.
+    session.convocations.exclude(pk__in=told).delete()
     return order
 
 
@@ -411,8 +425,8 @@ def seed_upcoming_session():
             "version": 0,
         },
     )
-    # Unpublished: nothing was told, so removing or moving a slot must not send a cancellation.
-    session.slots.update(sequence=0, notified_candidature=None, notified_starts_at=None, notified_video_url="")
+    # Unpublished: nothing was told, so the next publication sends first convocations, never updates.
+    session.convocations.all().delete()
     session.slots.exclude(starts_at__gte=session.starts_at, ends_at__lte=session.ends_at).delete()
     empty = [(slot.starts_at, slot.ends_at) for slot in session.slots.filter(candidature__isnull=True)]
     filled = session.slots.filter(candidature__isnull=False).values_list("starts_at", "ends_at")

@@ -275,7 +275,10 @@ class SessionBreak(models.Model):
 
 
 class Slot(models.Model):
-    """One pitch: a time in a session, the candidature placed there, and what its convocation last said."""
+    """One pitch being prepared: a time in a session and the candidature placed there.
+
+    Editing a slot tells nobody; ``auditions.convocations.publish`` turns the slots into convocations.
+    """
 
     session = models.ForeignKey(
         AuditionSession, on_delete=models.CASCADE, related_name="slots", verbose_name=_("session")
@@ -291,13 +294,6 @@ class Slot(models.Model):
         verbose_name=_("candidature"),
     )
     video_url = models.URLField(_("lien de visioconférence propre"), blank=True)
-    # What the last convocation told, to send an update (same UID, higher SEQUENCE) or a cancellation.
-    sequence = models.PositiveIntegerField(default=0, editable=False)
-    notified_candidature = models.ForeignKey(
-        Candidature, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
-    )
-    notified_starts_at = models.DateTimeField(null=True, blank=True, editable=False)
-    notified_video_url = models.URLField(blank=True, editable=False)
 
     class Meta:
         verbose_name = _("créneau")
@@ -318,6 +314,59 @@ class Slot(models.Model):
     @property
     def effective_video_url(self):
         return self.video_url or self.session.video_url
+
+    @property
+    def terms(self):
+        """What a convocation to this slot states, to compare with ``Convocation.terms``."""
+        return (self.starts_at, self.ends_at, self.effective_video_url)
+
+
+class Convocation(models.Model):
+    """What a candidature was last told about its audition in a session: written by publishing only.
+
+    It belongs to the candidature in the session, not to a slot, so a move to another slot keeps the
+    calendar UID and is sent as an update (higher SEQUENCE); candidates, the public programme and its
+    feed read this, never the slots being edited.
+    """
+
+    session = models.ForeignKey(
+        AuditionSession, on_delete=models.CASCADE, related_name="convocations", verbose_name=_("session")
+    )
+    candidature = models.ForeignKey(
+        Candidature, on_delete=models.CASCADE, related_name="convocations", verbose_name=_("candidature")
+    )
+    slot = models.ForeignKey(
+        Slot,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="convocations",
+        verbose_name=_("créneau publié"),
+    )
+    uid = models.CharField(_("UID du calendrier"), max_length=255, unique=True)
+    starts_at = models.DateTimeField(_("début"))
+    ends_at = models.DateTimeField(_("fin"))
+    video_url = models.URLField(_("lien de la visioconférence"), blank=True)
+    sequence = models.PositiveIntegerField(_("SEQUENCE du calendrier"), default=0)
+    cancelled = models.BooleanField(_("annulée"), default=False)
+    sent_at = models.DateTimeField(_("envoyée le"), default=timezone.now)
+    updated_at = models.DateTimeField(_("dernier envoi le"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("convocation")
+        verbose_name_plural = _("convocations")
+        ordering = ["starts_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "candidature"], name="one_convocation_per_session"),
+            models.CheckConstraint(condition=Q(starts_at__lt=F("ends_at")), name="convocation_ordered"),
+        ]
+
+    def __str__(self):
+        return f"{self.candidature} — {self.session}"
+
+    @property
+    def terms(self):
+        return (self.starts_at, self.ends_at, self.video_url)
 
 
 class Availability(models.Model):

@@ -307,6 +307,7 @@ def remind_jurors(now=None):
                     },
                     key=f"jury_reminder:{jury.pk}:{juror.pk}:{milestone}",
                     related=jury,
+                    bulk=True,
                 )
             sent += 1
     return sent

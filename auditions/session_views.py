@@ -18,8 +18,15 @@ from django.utils.translation import gettext_lazy
 from events.templatetags.paris_time import deadline_phrase, paris_time
 from label.models import Candidature, Edition, Status
 
-from .convocations import open_sessions_for, save_availability, session_ics, slot_ics, time_ranges
-from .models import AuditionSession, Availability, Slot
+from .convocations import (
+    convocation_calendar,
+    open_sessions_for,
+    running_order,
+    save_availability,
+    session_ics,
+    time_ranges,
+)
+from .models import AuditionSession, Availability, Convocation
 
 YES, NO = "yes", "no"
 
@@ -215,8 +222,9 @@ def availability(request, edition):
 
 
 def _published_sessions(edition):
-    public_slots = (
-        Slot.objects.filter(candidature__isnull=False)
+    # The running order as last published, never the slots being edited.
+    told = (
+        Convocation.objects.filter(cancelled=False)
         .select_related("candidature")
         # Only what the public programme shows: never the candidature's contact details.
         .only("session_id", "starts_at", "ends_at", "candidature__territory_name", "candidature__project_title")
@@ -225,7 +233,7 @@ def _published_sessions(edition):
     return (
         AuditionSession.objects.filter(edition=edition, published=True)
         .select_related("broadcast_event")
-        .prefetch_related(Prefetch("slots", queryset=public_slots, to_attr="filled_slots"), "breaks", "regions")
+        .prefetch_related(Prefetch("convocations", queryset=told, to_attr="pitches"), "breaks", "regions")
         .order_by("starts_at", "pk")
     )
 
@@ -234,8 +242,8 @@ def _running_order(session):
     """Pitches and breaks in time order, each with its Paris clock time."""
     season = spans_clock_change(session)
     rows = [
-        {"starts_at": slot.starts_at, "clock": clock(slot.starts_at, season), "slot": slot}
-        for slot in session.filled_slots
+        {"starts_at": pitch.starts_at, "clock": clock(pitch.starts_at, season), "pitch": pitch}
+        for pitch in session.pitches
     ]
     rows += [
         {"starts_at": pause.starts_at, "clock": clock(pause.starts_at, season), "pause": pause}
@@ -248,7 +256,7 @@ def programme(request, edition):
     edition = get_object_or_404(Edition.objects.filter(published=True), slug=edition)
     sessions = list(_published_sessions(edition))
     for session in sessions:
-        session.running_order = _running_order(session) if session.filled_slots else []
+        session.running_order = _running_order(session) if session.pitches else []
         session.spans_clock_change = spans_clock_change(session)
         season = session.spans_clock_change
         session.clock_start, session.clock_end = clock(session.starts_at, season), clock(session.ends_at, season)
@@ -262,8 +270,7 @@ def session_feed(request, edition, pk):
         AuditionSession.objects.filter(published=True, edition__published=True, edition__slug=edition),
         pk=pk,
     )
-    slots = session.slots.filter(candidature__isnull=False).select_related("candidature").order_by("starts_at", "pk")
-    response = HttpResponse(session_ics(session, list(slots)), content_type="text/calendar; charset=utf-8")
+    response = HttpResponse(session_ics(session, running_order(session)), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="auditions-{session.pk}.ics"'
     return response
 
@@ -273,13 +280,13 @@ def session_feed(request, edition, pk):
 
 @login_required
 def convocation_ics(request, pk):
-    # Only the candidature's owner, once the session is published; anyone else gets the same 404.
-    slot = get_object_or_404(
-        Slot.objects.filter(candidature__owner=request.user, session__published=True).select_related(
-            "session__edition"
-        ),
+    # Only the candidature's owner, as last published; anyone else gets the same 404.
+    convocation = get_object_or_404(
+        Convocation.objects.filter(
+            candidature__owner=request.user, session__published=True, cancelled=False
+        ).select_related("session__edition"),
         pk=pk,
     )
-    response = HttpResponse(slot_ics(slot), content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="audition-{slot.pk}.ics"'
+    response = HttpResponse(convocation_calendar(convocation), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="audition-{convocation.pk}.ics"'
     return response

@@ -3,7 +3,7 @@ from django.dispatch import receiver
 
 from label.signals import status_changed
 
-from .models import Assignment, ConflictOfInterest, Slot
+from .models import Assignment, AuditionSession, ConflictOfInterest
 
 
 @receiver(post_save, sender=ConflictOfInterest, dispatch_uid="auditions.conflict_withdraws_assignment")
@@ -20,8 +20,9 @@ def ask_availability_when_shortlisted(sender, candidature, transition, **kwargs)
         request_availability(candidature)
 
 
-@receiver(pre_delete, sender=Slot, dispatch_uid="auditions.deleted_slot_cancels_convocation")
-def cancel_deleted_slot(sender, instance, **kwargs):
-    from .convocations import cancel_slot
+@receiver(pre_delete, sender=AuditionSession, dispatch_uid="auditions.deleted_session_cancels_convocations")
+def cancel_deleted_session(sender, instance, **kwargs):
+    """A deleted slot waits for the next publication; a deleted session has none, so its candidates hear now."""
+    from .convocations import cancel_session
 
-    cancel_slot(instance)
+    cancel_session(instance)

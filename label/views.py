@@ -256,31 +256,27 @@ def _summary_context(request, candidature, steps_links=False):
         "can_withdraw": workflow.can_fire("withdraw", request.user, candidature),
         "can_edit": _writable(candidature) and candidature.owner_id == request.user.pk,
         "steps_links": steps_links,
-        "next_step": workflow.NEXT_STEP[candidature.status],
+        "next_step": workflow.next_step(candidature),
     }
 
 
 @login_required
 def my_candidatures(request):
-    # auditions.Slot, reached through the reverse relation: label does not import auditions.
-    slots = Candidature._meta.get_field("slots").related_model.objects
-    convocations = Prefetch(
-        "slots",
-        queryset=slots.filter(session__published=True).select_related("session").order_by("starts_at", "pk"),
-        to_attr="convocations",
+    # auditions.Convocation, reached through the reverse relation: label does not import auditions.
+    convocations = Candidature._meta.get_field("convocations").related_model.objects
+    published = Prefetch(
+        "convocations",
+        queryset=convocations.filter(cancelled=False, session__published=True)
+        .select_related("session")
+        .order_by("starts_at", "pk"),
     )
     candidatures = (
-        Candidature.objects.owned_by(request.user).for_listing().prefetch_related(convocations).order_by("-created_at")
+        Candidature.objects.owned_by(request.user).for_listing().prefetch_related(published).order_by("-created_at")
     )
-    return render(
-        request,
-        "label/my_candidatures.html",
-        {
-            "candidatures": candidatures,
-            "next_steps": workflow.NEXT_STEP,
-            "now": timezone.now(),
-        },
-    )
+    now = timezone.now()
+    for candidature in candidatures:
+        candidature.next_step = workflow.next_step(candidature, now)
+    return render(request, "label/my_candidatures.html", {"candidatures": candidatures, "now": now})
 
 
 @login_required

@@ -5,8 +5,11 @@ service ``label.services.fire`` is the only place that moves a candidature.
 """
 
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from .models import Status
@@ -151,7 +154,7 @@ def available(user, candidature, now=None):
     return [t for name, t in TRANSITIONS.items() if can_fire(name, user, candidature, now)]
 
 
-# What the candidate reads about each status on "Mes candidatures".
+# What the candidate reads about each status on "Mes candidatures" (before the deadline for a draft or a submission).
 NEXT_STEP = {
     Status.DRAFT: _("Complétez les étapes puis déposez votre candidature avant la date limite."),
     Status.SUBMITTED: _(
@@ -166,3 +169,19 @@ NEXT_STEP = {
     Status.NOT_RETAINED: _("Votre projet n'a pas été retenu cette année. Merci pour votre participation."),
     Status.WITHDRAWN: _("Vous avez retiré cette candidature."),
 }
+
+# What replaces it once the candidature's deadline has passed, for the statuses whose owner could act until then.
+AFTER_DEADLINE = {
+    Status.DRAFT: _("Non déposée : l'appel est clos."),
+    Status.SUBMITTED: _("Déposée le %(day)s, plus modifiable : l'équipe du label l'examine."),
+}
+
+
+def next_step(candidature, now=None):
+    """The one sentence the candidate reads about ``candidature`` at ``now``: what comes next, or why nothing can."""
+    now = now or timezone.now()
+    if candidature.status not in AFTER_DEADLINE or now < candidature.deadline:
+        return str(NEXT_STEP[candidature.status])
+    submitted_at = candidature.submitted_at
+    day = date_format(timezone.localtime(submitted_at, ZoneInfo(settings.TIME_ZONE)), "j F Y") if submitted_at else ""
+    return AFTER_DEADLINE[candidature.status] % {"day": day}

@@ -176,6 +176,7 @@ def test_reminders_once_per_juror_and_milestone_none_to_those_who_finished(monke
         (late.email, "j1"),
     ]
     assert all(n.subject.startswith("Action requise : ") for n in reminders)
+    assert [n.bulk for n in reminders] == [True, True]
 
 
 # --- invitations ------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from django.utils.html import escape
 
 import auditions.demo  # noqa: F401  (registers the seeders until AuditionsConfig.ready() imports it)
 from auditions import convocations, scheduling
-from auditions.models import AuditionSession, Availability, SessionBreak, Slot
+from auditions.models import AuditionSession, Availability, Convocation, SessionBreak, Slot
 from label.models import Edition, Status
 from notifications.models import Notification
 
@@ -37,7 +37,7 @@ def seed():
 def counts():
     return {
         model.__name__: model.objects.count()
-        for model in (AuditionSession, SessionBreak, Slot, Availability, Notification)
+        for model in (AuditionSession, SessionBreak, Slot, Convocation, Availability, Notification)
     }
 
 
@@ -57,11 +57,20 @@ def test_seeding_twice_changes_nothing_more_and_sends_nothing():
     seed()
     first = counts()
     slots = sorted(Slot.objects.values_list("pk", "starts_at", "candidature_id"))
+    told = sorted(Convocation.objects.values_list("pk", "slot_id", "starts_at", "sequence"))
     seed()
 
     assert counts() == first
-    assert first == {"AuditionSession": 2, "SessionBreak": 0, "Slot": 14, "Availability": 4, "Notification": 0}
+    assert first == {
+        "AuditionSession": 2,
+        "SessionBreak": 0,
+        "Slot": 14,
+        "Convocation": 4,
+        "Availability": 4,
+        "Notification": 0,
+    }
     assert sorted(Slot.objects.values_list("pk", "starts_at", "candidature_id")) == slots
+    assert sorted(Convocation.objects.values_list("pk", "slot_id", "starts_at", "sequence")) == told
     assert mail.outbox == []
 
 
@@ -98,11 +107,24 @@ def test_the_2020_convocations_read_as_sent_and_each_pitch_fits_its_candidate_s_
     seed()
     session = session_2020()
 
-    for slot in session.slots.all():
-        told = (slot.notified_candidature_id, slot.notified_starts_at, slot.notified_video_url, slot.sequence)
-        assert told == (slot.candidature_id, slot.starts_at, session.video_url, 0)
-        if slot.candidature:
-            assert scheduling.warnings_for(slot, slot.candidature) == []
+    told = [
+        (convocation.slot_id, convocation.candidature_id, convocation.terms, convocation.sequence, convocation.uid)
+        for convocation in session.convocations.order_by("starts_at")
+    ]
+    filled = session.slots.filter(candidature__isnull=False).select_related("session")
+    assert told == [
+        (
+            slot.pk,
+            slot.candidature_id,
+            (slot.starts_at, slot.ends_at, session.video_url),
+            0,
+            f"convocation-{session.pk}-{slot.candidature_id}@label-territoire-innovant",
+        )
+        for slot in filled
+    ]
+    assert {convocation.sent_at for convocation in session.convocations.all()} == {session.published_at}
+    for slot in filled:
+        assert scheduling.warnings_for(slot, slot.candidature) == []
     assert all(answer.answered_at < session.availability_deadline for answer in session.availabilities.all())
 
     convocations.publish(session)
@@ -130,6 +152,7 @@ def test_the_current_edition_s_session_comes_three_weeks_after_the_call_unpublis
     assert (session.published, session.published_at) == (False, None)
     assert [(slot.starts_at, slot.ends_at) for slot in session.slots.all()] == scheduling.slot_times(session)
     assert not session.slots.filter(candidature__isnull=False).exists()
+    assert not session.convocations.exists()
     milestone = edition.milestones.get(title="Auditions des candidats présélectionnés")
     assert (milestone.starts_at, milestone.ends_at) == (session.starts_at, session.ends_at)
 

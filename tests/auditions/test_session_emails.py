@@ -10,7 +10,7 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from auditions import convocations, scheduling
-from auditions.models import AuditionSession, Availability, JuryMember, Slot
+from auditions.models import AuditionSession, Availability, Convocation, JuryMember, Slot
 from notifications.models import Notification
 from notifications.services import render
 from tests.auditions.factories import JuryFactory, JuryMemberFactory, shortlisted
@@ -98,18 +98,25 @@ def juror():
     return UserFactory(full_name="Jean Dupont")
 
 
-def convocation_context(slot, candidature):
-    session = slot.session
-    return {
-        "site_url": settings.SITE_URL,
-        "recipient": candidature.owner,
-        "slot": slot,
-        "session": session,
-        "edition": session.edition,
-        "candidature": candidature,
-        "event": session.broadcast_event,
-        "my_url": MY_URL,
-    }
+@pytest.fixture
+def convocation(slot, candidature):
+    """What publishing ``slot`` tells its candidate (unsaved: each test changes what it needs)."""
+    starts_at, ends_at, video_url = slot.terms
+    return Convocation(
+        session=slot.session,
+        candidature=candidature,
+        slot=slot,
+        uid=convocations.convocation_uid(slot.session, candidature),
+        starts_at=starts_at,
+        ends_at=ends_at,
+        video_url=video_url,
+    )
+
+
+def convocation_context(convocation):
+    """The context the candidate's e-mails are rendered with, as ``auditions.convocations`` sends them."""
+    context = {"site_url": settings.SITE_URL, "recipient": convocation.candidature.owner}
+    return {**context, **convocations.convocation_context(convocation)}
 
 
 def order_context(session, juror, slots):
@@ -191,8 +198,8 @@ def test_the_availability_reminder_names_the_session_and_its_deadline(session, c
     )
 
 
-def test_the_convocation_gives_time_link_programme_checks_and_broadcast(slot, candidature):
-    subject, text, _html = render("convocation", convocation_context(slot, candidature), "fr")
+def test_the_convocation_gives_time_link_programme_checks_and_broadcast(convocation):
+    subject, text, _html = render("convocation", convocation_context(convocation), "fr")
 
     assert subject == "Convocation à votre audition : mardi 23 juin 2020 à 14:25"
     assert text == "\n".join(
@@ -226,18 +233,22 @@ def test_the_convocation_gives_time_link_programme_checks_and_broadcast(slot, ca
 def test_a_slot_link_replaces_the_session_link_and_no_broadcast_says_nothing_of_it(slot, candidature):
     slot.video_url = "https://visio.label.example/salle-2"
     slot.session.broadcast_event = None
+    starts_at, ends_at, video_url = slot.terms
+    convocation = Convocation(
+        session=slot.session, candidature=candidature, starts_at=starts_at, ends_at=ends_at, video_url=video_url
+    )
 
-    _subject, text, _html = render("convocation", convocation_context(slot, candidature), "fr")
+    _subject, text, _html = render("convocation", convocation_context(convocation), "fr")
 
     assert "Lien de la visioconférence : https://visio.label.example/salle-2" in text.splitlines()
     assert VISIO not in text
     assert "web TV" not in text
 
 
-def test_a_broadcast_without_web_tv_link_yet_says_where_it_will_be(slot, candidature):
-    slot.session.broadcast_event.webtv_url = ""
+def test_a_broadcast_without_web_tv_link_yet_says_where_it_will_be(convocation):
+    convocation.session.broadcast_event.webtv_url = ""
 
-    _subject, text, _html = render("convocation", convocation_context(slot, candidature), "fr")
+    _subject, text, _html = render("convocation", convocation_context(convocation), "fr")
 
     assert (
         f"Les auditions seront diffusées lors de « {MEETING} », le mardi 30 juin 2020. Le lien de la web TV sera "
@@ -245,8 +256,8 @@ def test_a_broadcast_without_web_tv_link_yet_says_where_it_will_be(slot, candida
     ) in text.splitlines()
 
 
-def test_the_updated_convocation_says_it_replaces_the_previous_one(slot, candidature):
-    subject, text, _html = render("convocation_updated", convocation_context(slot, candidature), "fr")
+def test_the_updated_convocation_says_it_replaces_the_previous_one(convocation):
+    subject, text, _html = render("convocation_updated", convocation_context(convocation), "fr")
 
     assert subject == "Modification de votre convocation : audition le mardi 23 juin 2020 à 14:25"
     lines = text.splitlines()
@@ -263,10 +274,12 @@ def test_the_updated_convocation_says_it_replaces_the_previous_one(slot, candida
     assert "Le fichier joint (.ics) met à jour l'audition dans votre agenda." in lines
 
 
-def test_the_cancellation_names_the_time_the_candidate_was_given(slot, candidature):
-    slot.notified_starts_at = paris((2020, 6, 23), 14)  # told 14:00, since moved to 14:25
+def test_the_cancellation_names_the_time_the_candidate_was_given(convocation):
+    # Told 14:00; the slot has since moved to 14:25, which the candidate never heard of.
+    convocation.starts_at, convocation.ends_at = paris((2020, 6, 23), 14), paris((2020, 6, 23), 14, 20)
+    convocation.cancelled = True
 
-    subject, text, _html = render("convocation_cancelled", convocation_context(slot, candidature), "fr")
+    subject, text, _html = render("convocation_cancelled", convocation_context(convocation), "fr")
 
     assert subject == "Annulation de votre créneau d'audition du mardi 23 juin 2020 à 14:00"
     assert text == (
@@ -321,8 +334,8 @@ def test_a_republished_running_order_says_it_changed(session, slot, juror):
     )
 
 
-def test_the_candidate_reminder_repeats_time_link_and_checks(slot, candidature):
-    subject, text, _html = render("audition_reminder", convocation_context(slot, candidature), "fr")
+def test_the_candidate_reminder_repeats_time_link_and_checks(convocation):
+    subject, text, _html = render("audition_reminder", convocation_context(convocation), "fr")
 
     assert subject == "C'est demain : votre audition à 14:25 (heure de Paris)"
     lines = text.splitlines()
@@ -431,7 +444,7 @@ def test_publishing_convokes_updates_cancels_and_reminds_each_person_once(upcomi
         calendar, event = ics_of(notification)
         assert (str(calendar["method"]), str(event["uid"]), int(event["sequence"])) == (
             "REQUEST",
-            f"slot-{slot.pk}@label-territoire-innovant",
+            f"convocation-{session.pk}-{slot.candidature_id}@label-territoire-innovant",
             0,
         )
         assert (str(event["url"]), str(event["location"])) == (VISIO, VISIO)
@@ -485,6 +498,16 @@ def test_publishing_convokes_updates_cancels_and_reminds_each_person_once(upcomi
     }
     reminded = sorted(n.recipient for n in sent("audition_reminder"))
     assert reminded == sorted([moved.candidature.owner.email, kept.candidature.owner.email])
+    # Reminders take the bulk queue; convocations, which people act on, never wait behind them.
+    bulk = {(n.kind, n.bulk) for n in Notification.objects.all()}
+    assert bulk == {
+        ("convocation", False),
+        ("convocation_updated", False),
+        ("convocation_cancelled", False),
+        ("running_order", False),
+        ("audition_reminder", True),
+        ("audition_reminder_jury", True),
+    }
 
     before_deadline = session.availability_deadline - timedelta(days=1)
     for _run in range(2):
@@ -493,4 +516,5 @@ def test_publishing_convokes_updates_cancels_and_reminds_each_person_once(upcomi
     assert [n.recipient for n in sent("availability_reminder")] == [silent.owner.email]
     assert [n.recipient for n in sent("availability_request")] == [silent.owner.email]
     assert sent("availability_reminder")[0].subject.startswith("Action requise : ")
+    assert (sent("availability_reminder")[0].bulk, sent("availability_request")[0].bulk) == (True, False)
     assert sent("availability_request")[0].subject.startswith("Action requise : indiquez vos disponibilités")

@@ -15,6 +15,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
 from icalendar import Calendar
 
+from auditions.convocations import publish
 from auditions.models import AuditionSession, Availability, JuryMember, SessionBreak, Slot
 from auditions.scheduling import generate_slots
 from events.models import Region
@@ -112,8 +113,9 @@ def availability_url(edition):
     return reverse("auditions:availability", kwargs={"edition": edition.slug})
 
 
-def convocation_url(slot):
-    return reverse("auditions:convocation_ics", kwargs={"pk": slot.pk})
+def convocation_url(candidature):
+    """The .ics of the candidature's published convocation."""
+    return reverse("auditions:convocation_ics", kwargs={"pk": candidature.convocations.get().pk})
 
 
 def feed_url(session):
@@ -145,9 +147,7 @@ def june_2020():
         closes_at=paris(2020, 6, 20),
     )
     event = EventFactory(title="Comment opérer une ville durable et intelligente ?", slug="dunkerque-2020")
-    session = make_session(
-        edition, paris(2020, 6, 23, 14), paris(2020, 6, 23, 17), published=True, broadcast_event=event
-    )
+    session = make_session(edition, paris(2020, 6, 23, 14), paris(2020, 6, 23, 17), broadcast_event=event)
     candidature = shortlisted(
         edition,
         territory_name="Ville de Saint-Omer",
@@ -156,6 +156,7 @@ def june_2020():
         contact_email="sophie.leroy@saint-omer.example",
     )
     slot = place(session, paris(2020, 6, 23, 14), candidature)
+    publish(session)
     return edition, session, candidature, slot
 
 
@@ -171,11 +172,12 @@ def test_a_14h_slot_reads_14h_on_the_pages_and_12h_utc_in_the_calendar_files(cli
     assert "Convocation : audition le mardi 23 juin 2020 à 14:00 (heure de Paris)" in words(page)
     assert "Pitch de 10 minutes, puis 10 minutes de questions du jury." in words(page)
     assert 'href="https://visio.label.example/auditions"' in text(page)
-    assert f'href="{convocation_url(slot)}"' in text(page)
+    assert f'href="{convocation_url(candidature)}"' in text(page)
 
-    convocation = client.get(convocation_url(slot))
+    convocation = client.get(convocation_url(candidature))
     assert convocation["Content-Type"] == "text/calendar; charset=utf-8"
-    assert convocation["Content-Disposition"] == f'attachment; filename="audition-{slot.pk}.ics"'
+    told = candidature.convocations.get()
+    assert convocation["Content-Disposition"] == f'attachment; filename="audition-{told.pk}.ics"'
     assert "DTSTART:20200623T120000Z" in convocation.content.decode()
     [entry] = vevents(convocation)
     assert utc_start(entry) == datetime(2020, 6, 23, 12, 0, tzinfo=UTC)
@@ -223,8 +225,8 @@ def test_unpublished_sessions_and_editions_stay_private(client, june_2020):
 
 
 def test_only_the_owner_downloads_a_convocation(client, june_2020):
-    edition, session, candidature, slot = june_2020
-    url = convocation_url(slot)
+    edition, session, candidature, _slot = june_2020
+    url = convocation_url(candidature)
 
     response = client.get(url)
     assert response.status_code == 302
@@ -249,13 +251,12 @@ def test_only_the_owner_downloads_a_convocation(client, june_2020):
 @pytest.fixture
 def clock_change():
     edition = EditionFactory(slug="2026", year=2026)
-    session = make_session(
-        edition, paris(2026, 10, 25, 1, 30), paris(2026, 10, 25, 4), title="Auditions de nuit", published=True
-    )
+    session = make_session(edition, paris(2026, 10, 25, 1, 30), paris(2026, 10, 25, 4), title="Auditions de nuit")
     slots = generate_slots(session)
     for index, slot in enumerate(slots):
         slot.candidature = shortlisted(edition, territory_name=f"Territoire {index + 1}", project_title="Projet")
         slot.save()
+    publish(session)
     return session, slots
 
 
@@ -529,37 +530,38 @@ def test_the_availability_page_costs_the_same_with_1_and_40_sessions(client, can
 
 def test_the_programme_costs_the_same_with_1_and_40_slots(client):
     edition = EditionFactory()
-    session = make_session(
-        edition, paris(2030, 3, 5, 9), paris(2030, 3, 5, 19), published=True, broadcast_event=EventFactory()
-    )
+    session = make_session(edition, paris(2030, 3, 5, 9), paris(2030, 3, 5, 19), broadcast_event=EventFactory())
     place(session, session.starts_at, shortlisted(edition))
+    publish(session)
     url = programme_url(edition)
     client.get(url)
     one = count_queries(client, url)
     SessionBreak.objects.create(session=session, starts_at=paris(2030, 3, 5, 12), ends_at=paris(2030, 3, 5, 13))
     for index in range(1, 30):
         place(session, session.starts_at + timedelta(minutes=20 * index), shortlisted(edition))
-    second = make_session(edition, paris(2030, 3, 6, 9), paris(2030, 3, 6, 19), published=True)
+    second = make_session(edition, paris(2030, 3, 6, 9), paris(2030, 3, 6, 19))
     second.regions.set(Region.objects.all()[:3])
     for index in range(10):
         place(second, second.starts_at + timedelta(minutes=20 * index), shortlisted(edition))
-    assert Slot.objects.filter(candidature__isnull=False).count() == 40
+    for published in (session, second):
+        publish(published)
+    assert len(table_rows(client.get(url))) == 41
     assert count_queries(client, url) == one
 
 
 def test_my_candidatures_with_convocations_costs_the_same_with_1_and_10(client):
     owner = UserFactory()
-    session = make_session(EditionFactory(), paris(2030, 3, 5, 9), paris(2030, 3, 5, 19), published=True)
+    session = make_session(EditionFactory(), paris(2030, 3, 5, 9), paris(2030, 3, 5, 19))
     place(session, session.starts_at, shortlisted(session.edition, owner=owner))
+    publish(session)
     client.force_login(owner)
     url = reverse("label:my_candidatures")
     client.get(url)
     one = count_queries(client, url)
     for index in range(9):
-        other = make_session(
-            EditionFactory(), paris(2030, 3, 6 + index, 9), paris(2030, 3, 6 + index, 12), published=True
-        )
+        other = make_session(EditionFactory(), paris(2030, 3, 6 + index, 9), paris(2030, 3, 6 + index, 12))
         place(other, other.starts_at, shortlisted(other.edition, owner=owner))
+        publish(other)
     page = client.get(url)
     assert words(page).count("Convocation : audition le") == 10
     assert count_queries(client, url) == one

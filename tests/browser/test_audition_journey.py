@@ -107,7 +107,7 @@ def test_a_shortlisted_candidate_answers_is_convoked_and_downloads_the_convocati
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Ajouter à mon agenda").click()
     download = download_info.value
-    assert download.suggested_filename == f"audition-{slot.pk}.ics"
+    assert download.suggested_filename == f"audition-{candidature.convocations.get().pk}.ics"
     with open(download.path(), "rb") as file:
         [entry] = Calendar.from_ical(file.read()).walk("VEVENT")
     assert entry.decoded("dtstart").astimezone(UTC) == slot.starts_at
