@@ -12,9 +12,10 @@ run: install assets compilemessages migrate seed ## The site on http://127.0.0.1
 test: install-dev assets compilemessages ## The whole suite (PostgreSQL and Redis when DATABASE_URL / REDIS_URL are set)
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
-lint: install-dev
+lint: install-dev ## ruff, and the import contract between the rooms (pyproject.toml)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 messages: install ## Refresh the English catalogue from the French source strings
 	$(PYTHON) manage.py makemessages --locale en --ignore ".venv/*" --ignore "node_modules/*" --ignore "staticfiles/*" --ignore "tests/*" --no-obsolete

@@ -3,14 +3,14 @@ from django.utils.translation import gettext_lazy as _
 
 
 class AuditionsConfig(AppConfig):
+    """One app, two rooms: the jury (``auditions.jury``) and the audition sessions (``auditions.sessions``)."""
+
     name = "auditions"
     verbose_name = _("Auditions et jury")
 
     def ready(self):
-        from label.queries import register_reader
-
-        # SQLite aggregates, demo seeder, conflict rule, forum laureates section: all register themselves.
-        from . import aggregates, demo, sections, signals  # noqa: F401
-        from .queries import candidatures_assigned_to
-
-        register_reader(candidatures_assigned_to)
+        # Each registers itself: the SQLite aggregates, the hooks into lower rooms, the periodic tasks, the demo.
+        from . import demo  # noqa: F401
+        from .jury import aggregates, hooks, tasks  # noqa: F401
+        from .sessions import hooks as session_hooks  # noqa: F401
+        from .sessions import tasks as session_tasks  # noqa: F401

@@ -6,42 +6,29 @@ the outbox. The label's seeder (order 20) has just put the 2020 candidatures bac
 path; this one then scores them and publishes the results, as the jury did in July 2020.
 """
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
 from accounts.demo import demo_user, register
+from core.clock import paris
 from events.demo import DUNKERQUE_SLUG, NEXT_MEETING_SLUG
 from events.models import Event, Region
 from label.demo import CANDIDATURES_2020, DESCRIPTION_CURRENT, HAUTS_DE_FRANCE
 from label.models import Candidature, Edition, HistoryEntry, Level, Status
 
-from .convocations import convocation_uid
-from .models import (
-    Assignment,
-    AuditionSession,
-    Availability,
-    ConflictOfInterest,
-    Convocation,
-    Evaluation,
-    Jury,
-    JuryMember,
-    Score,
-    Slot,
-)
-from .ranking import ranking
-from .scheduling import generate_slots, slot_times
-from .services import weighted_total
+from .jury.models import Assignment, ConflictOfInterest, Evaluation, Jury, JuryMember, Score
+from .jury.ranking import ranking
+from .jury.services import weighted_total
+from .sessions.convocations import convocation_uid
+from .sessions.models import AuditionSession, Availability, Convocation, Slot
+from .sessions.scheduling import generate_slots, slot_times
 
 PARIS = ZoneInfo("Europe/Paris")
 JURY_NAME = "Jury Hauts-de-France"
 JURORS = ("jure1", "jure2", "jure3")  # Jean Dupont (president), Amina Benali, Luc Moreau
 PRESIDENT = "jure1"
-
-
-def paris(day, hour=0, minute=0):
-    return datetime.combine(day, time(hour, minute), tzinfo=PARIS)
 
 
 SCORING_OPENS_AT = paris(date(2020, 6, 23), 18, 0)

@@ -24,6 +24,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("label.urls")),
     path("", include("events.urls")),
-    path("", include("auditions.urls")),
-    path("", include("auditions.urls_sessions")),
+    path("", include("auditions.jury.urls")),
+    path("", include("auditions.sessions.urls")),
 ]

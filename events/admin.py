@@ -1,6 +1,5 @@
 """Organiser screens: partners and their logos, events with programme and seats, registrations."""
 
-import filetype
 from django import forms
 from django.contrib import admin, messages
 from django.core.files.uploadedfile import UploadedFile
@@ -10,6 +9,9 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+
+from core import uploads
+from core.errors import Refused
 
 from . import services
 from .models import Event, EventPartner, Partner, ProgrammeItem, Region, Registration
@@ -21,11 +23,6 @@ Attendance = Registration.Attendance
 
 LOGO_TYPES = ("image/png", "image/jpeg", "image/webp")
 LOGO_MAX_BYTES = 1024 * 1024
-
-
-def _looks_like_svg(head):
-    start = head[:1024].lstrip().lower()
-    return start.startswith(b"<svg") or (start.startswith(b"<?xml") and b"<svg" in start)
 
 
 class PartnerForm(forms.ModelForm):
@@ -41,12 +38,11 @@ class PartnerForm(forms.ModelForm):
         head = logo.read(8192)
         logo.seek(0)
         # Judged by content, never by name: the logos are served as they are on the public site.
-        if _looks_like_svg(head):
+        if uploads.looks_like_svg(head):
             raise forms.ValidationError(
                 _("Les images SVG ne sont pas acceptées : envoyez le logo en PNG, JPEG ou WebP.")
             )
-        guess = filetype.guess(head)
-        if guess is None or guess.mime not in LOGO_TYPES:
+        if uploads.sniff(logo, LOGO_TYPES) is None:
             raise forms.ValidationError(_("Ce fichier n'est pas une image PNG, JPEG ou WebP, d'après son contenu."))
         return logo
 
@@ -284,7 +280,7 @@ class RegistrationAdmin(admin.ModelAdmin):
         for registration in selected:
             try:
                 promoted_one = services.cancel(registration)
-            except services.RegistrationRefused:
+            except Refused:
                 already += 1
             else:
                 cancelled += 1

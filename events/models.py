@@ -9,6 +9,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import clock
+
 from .storage import public_storage
 
 
@@ -61,10 +63,10 @@ class EventQuerySet(models.QuerySet):
         return self.filter(published=True)
 
     def upcoming(self, now=None):
-        return self.filter(ends_at__gte=now or timezone.now()).order_by("starts_at")
+        return self.filter(ends_at__gte=clock.now(now)).order_by("starts_at")
 
     def past(self, now=None):
-        return self.filter(ends_at__lt=now or timezone.now()).order_by("-starts_at")
+        return self.filter(ends_at__lt=clock.now(now)).order_by("-starts_at")
 
 
 class Event(models.Model):
@@ -135,15 +137,15 @@ class Event(models.Model):
         return self.mode != self.Mode.ON_SITE
 
     def is_live(self, now=None):
-        now = now or timezone.now()
+        now = clock.now(now)
         return self.starts_at <= now < self.ends_at
 
     def is_past(self, now=None):
-        return (now or timezone.now()) >= self.ends_at
+        return clock.now(now) >= self.ends_at
 
     def registration_state(self, now=None):
         """ "open", "not_yet" or "closed" (the window, or the start of the event, has passed)."""
-        now = now or timezone.now()
+        now = clock.now(now)
         if self.registration_opens_at and now < self.registration_opens_at:
             return "not_yet"
         closes_at = self.registration_closes_at or self.starts_at

@@ -10,9 +10,9 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from icalendar import Calendar
-from icalendar import Event as CalendarEvent
 
+from core import calendar, clock
+from core.errors import Refused
 from notifications.services import Attachment, notify
 
 from .models import Event, Registration
@@ -21,19 +21,6 @@ CANCEL_SALT = "events.registration.cancel"
 logger = logging.getLogger(__name__)
 Status = Registration.Status
 Attendance = Registration.Attendance
-
-
-class RegistrationRefused(Exception):
-    """A registration the rules refuse; ``message`` is shown at ``field`` (None: at the top)."""
-
-    def __init__(self, message, field=None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
-
-
-def _now(now):
-    return now or timezone.now()
 
 
 def rate_limited(address, limit=None):
@@ -60,22 +47,22 @@ def _seats_taken(event):
 
 def register(event, full_name, email, organisation, attendance, language="fr", now=None):
     """Register someone; on-site beyond capacity joins the waiting list. Sends the confirmation."""
-    now = _now(now)
+    now = clock.now(now)
     if event.registration_state(now) == "not_yet":
-        raise RegistrationRefused(_("Les inscriptions ne sont pas encore ouvertes."))
+        raise Refused(_("Les inscriptions ne sont pas encore ouvertes."))
     if event.registration_state(now) == "closed":
         if event.is_past(now):
-            raise RegistrationRefused(_("Cet événement est passé : les inscriptions sont closes."))
-        raise RegistrationRefused(_("Les inscriptions à cet événement sont closes."))
+            raise Refused(_("Cet événement est passé : les inscriptions sont closes."))
+        raise Refused(_("Les inscriptions à cet événement sont closes."))
     if attendance == Attendance.ON_SITE and not event.has_venue:
-        raise RegistrationRefused(_("Cet événement a lieu uniquement en ligne."), field="attendance")
+        raise Refused(_("Cet événement a lieu uniquement en ligne."), field="attendance")
     if attendance == Attendance.ONLINE and not event.has_broadcast:
-        raise RegistrationRefused(_("Cet événement n'est pas diffusé en ligne."), field="attendance")
+        raise Refused(_("Cet événement n'est pas diffusé en ligne."), field="attendance")
     with transaction.atomic():
         # The event row's lock serialises registrations: the last seat goes to exactly one person.
         locked = Event.objects.select_for_update().get(pk=event.pk)
         if locked.registrations.exclude(status=Status.CANCELLED).filter(email__iexact=email).exists():
-            raise RegistrationRefused(
+            raise Refused(
                 _(
                     "Cette adresse e-mail est déjà inscrite à cet événement. Le courriel de confirmation "
                     "contient le lien pour annuler ou vous réinscrire."
@@ -98,21 +85,19 @@ def register(event, full_name, email, organisation, attendance, language="fr", n
                     created_at=now,
                 )
         except IntegrityError:
-            raise RegistrationRefused(
-                _("Cette adresse e-mail est déjà inscrite à cet événement."), field="email"
-            ) from None
+            raise Refused(_("Cette adresse e-mail est déjà inscrite à cet événement."), field="email") from None
         _notify(registration, "registration_confirmed" if status == Status.CONFIRMED else "registration_waitlisted")
     return registration
 
 
 def cancel(registration, now=None):
     """Cancel; a freed on-site seat goes to the first person waiting, who is told. Returns the promoted one."""
-    now = _now(now)
+    now = clock.now(now)
     with transaction.atomic():
         event = Event.objects.select_for_update().get(pk=registration.event_id)
         current = Registration.objects.select_for_update().get(pk=registration.pk)
         if current.status == Status.CANCELLED:
-            raise RegistrationRefused(_("Cette inscription est déjà annulée."))
+            raise Refused(_("Cette inscription est déjà annulée."))
         freed_seat = current.status == Status.CONFIRMED and current.attendance == Attendance.ON_SITE
         current.status = Status.CANCELLED
         current.cancelled_at = now
@@ -144,7 +129,7 @@ def promote_waiting(event, now=None):
     """After the capacity grew: seat as many waiting people as there are free seats. Returns them."""
     with transaction.atomic():
         locked = Event.objects.select_for_update().get(pk=event.pk)
-        return _fill_seats(locked, _now(now))
+        return _fill_seats(locked, clock.now(now))
 
 
 def cancel_token(registration):
@@ -152,16 +137,14 @@ def cancel_token(registration):
 
 
 def registration_from_token(token):
-    """The registration a cancel link designates, or RegistrationRefused for a tampered link."""
+    """The registration a cancel link designates, or Refused for a tampered link."""
     try:
         data = signing.loads(token, salt=CANCEL_SALT)
     except signing.BadSignature:
-        raise RegistrationRefused(
-            _("Ce lien d'annulation n'est pas valide. Utilisez celui du courriel reçu.")
-        ) from None
+        raise Refused(_("Ce lien d'annulation n'est pas valide. Utilisez celui du courriel reçu.")) from None
     registration = Registration.objects.select_related("event").filter(pk=data.get("r")).first()
     if registration is None or registration.email.lower() != data.get("e"):
-        raise RegistrationRefused(_("Ce lien d'annulation n'est pas valide. Utilisez celui du courriel reçu."))
+        raise Refused(_("Ce lien d'annulation n'est pas valide. Utilisez celui du courriel reçu."))
     return registration
 
 
@@ -177,30 +160,23 @@ def event_url(event):
 
 def ics(event, method="PUBLISH"):
     """The event as an iCalendar file (bytes); times carry the Europe/Paris zone."""
-    calendar = Calendar()
-    calendar.add("prodid", "-//Label Territoire Innovant//Evenements//FR")
-    calendar.add("version", "2.0")
-    calendar.add("method", method)
-    entry = CalendarEvent()
-    entry.add("uid", f"event-{event.pk}@label-territoire-innovant")
-    entry.add("summary", event.title)
-    entry.add("dtstart", timezone.localtime(event.starts_at))
-    entry.add("dtend", timezone.localtime(event.ends_at))
-    entry.add("dtstamp", timezone.now())
     location = ", ".join(part for part in (event.venue, event.address, event.city) if part)
     if not event.has_venue:
         location = _("En ligne")
-    if location:
-        entry.add("location", location)
     description = [event.theme] if event.theme else []
     if event.has_broadcast and event.webtv_url:
         description.append(_("Web TV : %(url)s") % {"url": event.webtv_url})
     description.append(event_url(event))
-    entry.add("description", "\n".join(description))
-    entry.add("url", event_url(event))
-    calendar.add_component(entry)
-    calendar.add_missing_timezones()
-    return calendar.to_ical()
+    entry = calendar.Entry(
+        uid=calendar.uid(f"event-{event.pk}"),
+        summary=event.title,
+        starts_at=event.starts_at,
+        ends_at=event.ends_at,
+        location=location,
+        description="\n".join(description),
+        url=event_url(event),
+    )
+    return calendar.ics([entry], product="Evenements", method=method)
 
 
 def _notify(registration, kind, key=None, bulk=False):
@@ -230,7 +206,7 @@ def _notify(registration, kind, key=None, bulk=False):
 
 def remind_registrants(now=None):
     """On the day before (Paris calendar), remind every confirmed registrant once (web TV link for online ones)."""
-    now = _now(now)
+    now = clock.now(now)
     tomorrow = timezone.localdate(now) + timedelta(days=1)
     events = Event.objects.published().filter(starts_at__gt=now, starts_at__date=tomorrow)
     registrations = Registration.objects.filter(event__in=events, status=Status.CONFIRMED).select_related("event")

@@ -13,6 +13,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from core.errors import Refused
+
 from . import services
 from .forms import EventFilterForm, RegistrationForm
 from .models import Event, EventPartner, Registration
@@ -76,7 +78,7 @@ def event_detail(request, slug):
                     data["attendance"],
                     language=get_language(),
                 )
-            except services.RegistrationRefused as refusal:
+            except Refused as refusal:
                 form.add_error(refusal.field, refusal.message)
             else:
                 if registration.status == Status.WAITLISTED:
@@ -119,7 +121,7 @@ def event_ics(request, slug):
 def cancel(request, slug, token):
     try:
         registration = services.registration_from_token(token)
-    except services.RegistrationRefused as refusal:
+    except Refused as refusal:
         return render(request, "events/cancel.html", {"refusal": refusal.message}, status=400)
     if registration.event.slug != slug:
         raise Http404
@@ -133,7 +135,7 @@ def cancel(request, slug, token):
     if request.method == "POST":
         try:
             services.cancel(registration)
-        except services.RegistrationRefused as refusal:
+        except Refused as refusal:
             return render(request, "events/cancel.html", {"registration": registration, "refusal": refusal.message})
         return render(request, "events/cancel.html", {"registration": registration, "done": True})
     return render(request, "events/cancel.html", {"registration": registration})

@@ -1,7 +1,5 @@
 """Organiser screens: editions with their criteria and figures; candidatures with decisions and exports."""
 
-from collections import defaultdict
-
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
@@ -20,6 +18,7 @@ from accounts.roles import is_organiser
 
 from . import services, workflow
 from .exports import CandidatureExport, csv_lines, export_name, xlsx_bytes
+from .feedback import report_refused
 from .models import Candidature, Criterion, Edition, HistoryEntry, Milestone, Status
 
 # --- editions ------------------------------------------------------------------------
@@ -174,10 +173,6 @@ class StagedDecisionFilter(admin.SimpleListFilter):
         if self.value() in workflow.DECISIONS:
             return queryset.filter(staged_transition=self.value())
         return queryset
-
-
-def _references(candidatures):
-    return ", ".join(candidature.reference or str(candidature.pk) for candidature in candidatures)
 
 
 @admin.register(Candidature)
@@ -340,38 +335,20 @@ class CandidatureAdmin(admin.ModelAdmin):
                 actions.pop(action, None)
         return actions
 
-    def _report_refused(self, request, refused):
-        by_reason = defaultdict(list)
-        for candidature, reason in refused:
-            by_reason[str(reason)].append(candidature)
-        for reason, candidatures in by_reason.items():
-            self.message_user(
-                request,
-                gettext("Refusé pour %(references)s : %(reason)s")
-                % {"references": _references(candidatures), "reason": reason},
-                messages.WARNING,
-            )
-
     def _stage(self, request, queryset, name):
-        staged, refused = 0, []
-        for candidature in queryset:
-            try:
-                services.stage_decision(candidature, name, request.user)
-                staged += 1
-            except services.ActionRefused as error:
-                refused.append((candidature, error.message))
-        if staged:
+        outcome = services.stage_decisions(((candidature, name, "") for candidature in queryset), request.user)
+        if outcome.done:
             self.message_user(
                 request,
                 ngettext(
                     "%(count)d décision « %(decision)s » préparée, à publier.",
                     "%(count)d décisions « %(decision)s » préparées, à publier.",
-                    staged,
+                    len(outcome.done),
                 )
-                % {"count": staged, "decision": workflow.TRANSITIONS[name].label},
+                % {"count": len(outcome.done), "decision": workflow.TRANSITIONS[name].label},
                 messages.SUCCESS,
             )
-        self._report_refused(request, refused)
+        report_refused(request, outcome)
 
     @admin.action(description=_("Préparer : recevable"), permissions=["change"])
     def stage_eligible(self, request, queryset):
@@ -401,7 +378,8 @@ class CandidatureAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Publier les décisions préparées"), permissions=["change"])
     def publish_staged(self, request, queryset):
-        done, refused = services.publish_decisions(queryset, request.user)
+        outcome = services.publish_decisions(queryset, request.user)
+        done = len(outcome.done)
         self.message_user(
             request,
             ngettext(
@@ -412,29 +390,23 @@ class CandidatureAdmin(admin.ModelAdmin):
             % {"count": done},
             messages.SUCCESS if done else messages.INFO,
         )
-        self._report_refused(request, refused)
+        report_refused(request, outcome)
 
     @admin.action(description=_("Rouvrir en brouillon"), permissions=["change"])
     def reopen(self, request, queryset):
-        done, refused = 0, []
-        for candidature in queryset:
-            try:
-                services.fire(candidature, "reopen", request.user)
-                done += 1
-            except services.ActionRefused as error:
-                refused.append((candidature, error.message))
-        if done:
+        outcome = services.fire_many(queryset, "reopen", request.user)
+        if outcome.done:
             self.message_user(
                 request,
                 ngettext(
                     "%(count)d candidature rouverte en brouillon.",
                     "%(count)d candidatures rouvertes en brouillon.",
-                    done,
+                    len(outcome.done),
                 )
-                % {"count": done},
+                % {"count": len(outcome.done)},
                 messages.SUCCESS,
             )
-        self._report_refused(request, refused)
+        report_refused(request, outcome)
 
     # --- exports of the filtered list
 

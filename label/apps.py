@@ -7,4 +7,5 @@ class LabelConfig(AppConfig):
     verbose_name = _("Label : éditions et candidatures")
 
     def ready(self):
-        from . import demo  # noqa: F401  (registers the label's demo seeder)
+        # The demo seeder and the forum page's laureates section (the events.sections hook) register themselves.
+        from . import demo, sections  # noqa: F401

@@ -1,31 +1,27 @@
-"""The steps of the application form, each a form with its fields and what it needs to be complete."""
-
-from dataclasses import dataclass, field
+"""The forms of the application steps; ``label.steps`` puts each in its step."""
 
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from .models import Candidature, DocumentKind
+from .models import REQUIRED_TO_SUBMIT, Candidature, DocumentKind
 
-REQUIRED_TO_SUBMIT = _("Obligatoire pour déposer la candidature.")
+REQUIRED_HELP = _("Obligatoire pour déposer la candidature.")
 
 
 def _join_help(help_text):
-    return format_lazy("{} {}", help_text, REQUIRED_TO_SUBMIT) if help_text else REQUIRED_TO_SUBMIT
+    return format_lazy("{} {}", help_text, REQUIRED_HELP) if help_text else REQUIRED_HELP
 
 
 class StepForm(forms.ModelForm):
     """A step saved as a draft accepts blanks; ``complete=True`` (continue, or after submission) does not."""
 
-    required_fields = ()
-
     def __init__(self, *args, complete=False, **kwargs):
         super().__init__(*args, **kwargs)
         for name, form_field in self.fields.items():
-            form_field.required = complete and name in self.required_fields
-            if name in self.required_fields:
+            form_field.required = complete and name in REQUIRED_TO_SUBMIT
+            if name in REQUIRED_TO_SUBMIT:
                 form_field.help_text = _join_help(form_field.help_text)
         self.helper = FormHelper()
         self.helper.form_tag = False
@@ -33,8 +29,6 @@ class StepForm(forms.ModelForm):
 
 
 class TerritoryForm(StepForm):
-    required_fields = ("territory_name", "territory_kind", "region", "population")
-
     population = forms.IntegerField(
         label=_("Population"),
         min_value=1,
@@ -51,8 +45,6 @@ class TerritoryForm(StepForm):
 
 
 class ProjectForm(StepForm):
-    required_fields = ("project_title", "summary", "description", "stage")
-
     website = forms.URLField(
         label=_("Site du projet"),
         required=False,
@@ -99,8 +91,6 @@ class ProjectForm(StepForm):
 
 
 class ContactForm(StepForm):
-    required_fields = ("contact_name", "contact_email", "consent_rules")
-
     class Meta:
         model = Candidature
         fields = (
@@ -167,36 +157,3 @@ class DocumentForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
-
-
-@dataclass(frozen=True)
-class Step:
-    slug: str
-    title: str
-    form_class: type | None = None
-    required: tuple = field(default=())
-
-    def missing(self, candidature):
-        """Labels of what this step still lacks for the candidature to be submitted."""
-        if self.slug == "criteres":
-            answered = {answer.criterion_id for answer in candidature.answers.all() if answer.text.strip()}
-            return [criterion.name for criterion in candidature.edition.criteria.all() if criterion.pk not in answered]
-        if self.form_class is None:
-            return []
-        model_fields = Candidature._meta
-        return [
-            model_fields.get_field(name).verbose_name
-            for name in self.form_class.required_fields
-            if getattr(candidature, name) in (None, "", False)
-        ]
-
-
-STEPS = (
-    Step("territoire", _("Territoire"), TerritoryForm),
-    Step("projet", _("Projet"), ProjectForm),
-    Step("criteres", _("Critères")),
-    Step("documents", _("Documents")),
-    Step("contact", _("Contact et engagements"), ContactForm),
-)
-STEP_BY_SLUG = {step.slug: step for step in STEPS}
-RECAP = "recapitulatif"

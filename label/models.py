@@ -10,6 +10,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import clock
 from events.models import Region
 
 from .queries import CandidatureQuerySet, DocumentQuerySet
@@ -92,11 +93,11 @@ class Edition(models.Model):
             raise ValidationError({"closes_at": _("La clôture doit être postérieure à l'ouverture.")})
 
     def is_open(self, now=None):
-        now = now or timezone.now()
+        now = clock.now(now)
         return self.opens_at <= now < self.closes_at
 
     def has_opened(self, now=None):
-        return (now or timezone.now()) >= self.opens_at
+        return clock.now(now) >= self.opens_at
 
     def reference_for(self, number):
         """The human reference of this edition's ``number``-th submission: LTI-2020-0042 or LTI-2020-HDF-0042."""
@@ -218,6 +219,22 @@ class Level(models.TextChoices):
     BRONZE = "bronze", _("Bronze")
 
 
+# What a candidature must hold to be submitted, besides an answer to each criterion of its edition.
+REQUIRED_TO_SUBMIT = (
+    "territory_name",
+    "territory_kind",
+    "region",
+    "population",
+    "project_title",
+    "summary",
+    "description",
+    "stage",
+    "contact_name",
+    "contact_email",
+    "consent_rules",
+)
+
+
 class Candidature(models.Model):
     """A local government's application to an edition."""
 
@@ -285,7 +302,7 @@ class Candidature(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["edition", "owner"],
-                condition=~Q(status="withdrawn"),
+                condition=~Q(status=Status.WITHDRAWN),
                 name="one_active_candidature_per_owner_and_edition",
             ),
         ]
@@ -303,8 +320,24 @@ class Candidature(models.Model):
         return self.edition.closes_at
 
     def is_writable(self, now=None):
-        now = now or timezone.now()
+        now = clock.now(now)
         return self.edition.has_opened(now) and now < self.deadline
+
+    def missing_fields(self, names=REQUIRED_TO_SUBMIT):
+        """Which of the fields ``names`` required to submit are still empty."""
+        return [
+            name
+            for name in names
+            if name in REQUIRED_TO_SUBMIT and self._meta.get_field(name).value_from_object(self) in (None, "", False)
+        ]
+
+    def unanswered_criteria(self):
+        """The edition's criteria without a written answer (reads prefetched answers and criteria when present)."""
+        answered = {answer.criterion_id for answer in self.answers.all() if answer.text.strip()}
+        return [criterion for criterion in self.edition.criteria.all() if criterion.pk not in answered]
+
+    def is_complete(self):
+        return not self.missing_fields() and not self.unanswered_criteria()
 
 
 class CriterionAnswer(models.Model):

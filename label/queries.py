@@ -1,5 +1,5 @@
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Case, Count, IntegerField, Q, Value, When
 
 # Functions ``user -> queryset of candidature ids`` that higher apps register (the jury's dossiers).
 _readers = []
@@ -44,3 +44,21 @@ class DocumentQuerySet(models.QuerySet):
         from .models import Candidature
 
         return self.filter(candidature__in=Candidature.objects.visible_to(user).values("pk"))
+
+
+def ordered_laureates(queryset):
+    """Laureates of ``queryset``, Or, Argent then Bronze, each level by territory name."""
+    # label.models imports this module, so its enums are read at call time.
+    from .models import Level, Status
+
+    level_order = Case(
+        *(When(outcome_level=level, then=Value(position)) for position, level in enumerate(Level.values)),
+        default=Value(len(Level.values)),
+        output_field=IntegerField(),
+    )
+    return (
+        queryset.filter(status=Status.LAUREATE)
+        .select_related("region")
+        .annotate(level_order=level_order)
+        .order_by("level_order", "territory_name", "pk")
+    )

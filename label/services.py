@@ -1,11 +1,9 @@
 """Business operations on candidatures; every write checks the deadline here, on the server."""
 
 import hashlib
-import zipfile
 from datetime import timedelta
 from decimal import Decimal
 
-import filetype
 from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, models, transaction
@@ -15,6 +13,9 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core import clock, uploads
+from core.errors import Refused
+from core.results import Outcome
 from notifications.services import notify
 
 from . import workflow
@@ -22,36 +23,21 @@ from .models import Candidature, CriterionAnswer, Document, Edition, HistoryEntr
 from .signals import status_changed
 
 
-class ActionRefused(Exception):
-    """An operation the rules forbid; ``message`` is shown to the person as is."""
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
-
-
-def _now(now):
-    return now or timezone.now()
-
-
 def ensure_writable(candidature, user, now=None):
-    """Raise unless ``user`` may change the candidature's content right now."""
-    if candidature.owner_id != user.pk:
-        raise ActionRefused(_("Vous n'avez pas le droit de modifier cette candidature."))
-    if candidature.status not in (Status.DRAFT, Status.SUBMITTED):
-        raise ActionRefused(_("Cette candidature n'est plus modifiable."))
-    if not candidature.is_writable(_now(now)):
-        raise ActionRefused(_("L'appel à candidatures est clos : la candidature ne peut plus être modifiée."))
+    """Raise unless ``user`` may change the candidature's content right now (the workflow's "edit")."""
+    reason = workflow.refusal("edit", user, candidature, now)
+    if reason:
+        raise Refused(str(reason))
 
 
 def start(edition, user, now=None):
     """The owner's active candidature to ``edition``, created as a draft when there is none."""
-    now = _now(now)
+    now = clock.now(now)
     existing = Candidature.objects.filter(edition=edition, owner=user).exclude(status=Status.WITHDRAWN).first()
     if existing is not None:
         return existing
     if not edition.is_open(now):
-        raise ActionRefused(_("L'appel à candidatures n'est pas ouvert : il n'est pas possible de candidater."))
+        raise Refused(_("L'appel à candidatures n'est pas ouvert : il n'est pas possible de candidater."))
     try:
         with transaction.atomic():
             return Candidature.objects.create(
@@ -70,7 +56,7 @@ def record(candidature, action, actor, note="", from_status="", to_status="", no
         note=note,
         from_status=from_status,
         to_status=to_status,
-        at=_now(now),
+        at=clock.now(now),
     )
 
 
@@ -79,7 +65,7 @@ def record(candidature, action, actor, note="", from_status="", to_status="", no
 EDIT_BASE_SALT = "label.candidature.edit-base"
 
 
-class EditConflict(ActionRefused):
+class EditConflict(Refused):
     """Someone changed what the form shows since it was opened; nothing was saved.
 
     ``current`` maps each conflicting name to its value now; ``base`` is a fresh
@@ -178,11 +164,12 @@ def _refuse_blanks_once_submitted(locked):
     # A draft save racing the submission must not leave a submitted dossier incomplete.
     if locked.status != Status.SUBMITTED:
         return
-    missing = missing_for_submission(locked)
+    missing = [_label(name).lower() for name in locked.missing_fields()]
+    missing += [criterion.name for criterion in locked.unanswered_criteria()]
     if missing:
-        raise ActionRefused(
+        raise Refused(
             _("La candidature est déposée : ces éléments ne peuvent pas rester vides : %(missing)s.")
-            % {"missing": ", ".join(str(label) for _step, label in missing)}
+            % {"missing": ", ".join(missing)}
         )
 
 
@@ -212,7 +199,7 @@ def save_fields(candidature, changes, user, base=None, now=None):
     someone else since then is never overwritten silently (``EditConflict``).
     After submission each change is recorded with the fields it touched.
     """
-    now = _now(now)
+    now = clock.now(now)
     with transaction.atomic():
         locked = _locked(candidature)
         ensure_writable(locked, user, now)
@@ -228,7 +215,7 @@ def save_fields(candidature, changes, user, base=None, now=None):
 
 def edit_as_organiser(candidature, changes, user, base=None, now=None):
     """An organiser's correction from the admin: only the fields that differ, under the lock, recorded."""
-    now = _now(now)
+    now = clock.now(now)
     with transaction.atomic():
         locked = _locked(candidature)
         changed = _write_fields(locked, changes, base)
@@ -240,12 +227,12 @@ def edit_as_organiser(candidature, changes, user, base=None, now=None):
 
 def save_answers(candidature, answers, user, base=None, now=None):
     """Store ``answers`` ({criterion: text}) for the candidature's own edition's criteria; as ``save_fields``."""
-    now = _now(now)
+    now = clock.now(now)
     with transaction.atomic():
         locked = _locked(candidature)
         ensure_writable(locked, user, now)
         if any(criterion.edition_id != locked.edition_id for criterion in answers):
-            raise ActionRefused(_("Ce critère n'appartient pas à cette édition."))
+            raise Refused(_("Ce critère n'appartient pas à cette édition."))
         existing = {answer.criterion_id: answer for answer in locked.answers.all()}
         current = {
             criterion.answer_key: existing[criterion.pk].text if criterion.pk in existing else ""
@@ -282,60 +269,31 @@ ACCEPTED_TYPES = {
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "DOCX",
     "application/vnd.openxmlformats-officedocument.presentationml.presentation": "PPTX",
 }
-ZIP_MEMBERS = {
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "word/document.xml",
-    "application/vnd.openxmlformats-officedocument.presentationml.presentation": "ppt/presentation.xml",
-}
 ACCEPTED_LABEL = gettext_lazy("PDF, PNG, JPEG, ODT, ODP, DOCX ou PPTX")
 
 
-def _opendocument_type(uploaded):
-    uploaded.seek(0)
-    with zipfile.ZipFile(uploaded) as archive:
-        return archive.read("mimetype").decode("ascii", "replace").strip()
-
-
 def sniff(uploaded):
-    """The content type of an uploaded file judged from its content, or None when not accepted."""
-    uploaded.seek(0)
-    head = uploaded.read(8192)
-    uploaded.seek(0)
-    if head.startswith(b"PK\x03\x04"):
-        try:
-            if b"mimetype" in head[:80]:
-                kind = _opendocument_type(uploaded)
-            else:
-                with zipfile.ZipFile(uploaded) as archive:
-                    names = set(archive.namelist())
-                kind = next((mime for mime, member in ZIP_MEMBERS.items() if member in names), None)
-        except (zipfile.BadZipFile, KeyError, OSError):
-            kind = None
-        finally:
-            uploaded.seek(0)
-        return kind if kind in ACCEPTED_TYPES else None
-    guess = filetype.guess(head)
-    if guess is None:
-        return None
-    return guess.mime if guess.mime in ACCEPTED_TYPES else None
+    """The content type of an uploaded document judged from its content, or None when not accepted."""
+    return uploads.sniff(uploaded, ACCEPTED_TYPES)
 
 
 def validate_upload(candidature, uploaded):
-    """Raise ActionRefused with a French message for any file the platform does not take."""
+    """Raise Refused with a French message for any file the platform does not take."""
     if candidature.documents.count() >= settings.DOCUMENT_MAX_COUNT:
-        raise ActionRefused(
+        raise Refused(
             _("Vous avez déjà joint %(count)d documents, le maximum : supprimez-en un pour en ajouter un autre.")
             % {"count": settings.DOCUMENT_MAX_COUNT}
         )
     if uploaded.size == 0:
-        raise ActionRefused(_("Le fichier « %(name)s » est vide.") % {"name": uploaded.name})
+        raise Refused(_("Le fichier « %(name)s » est vide.") % {"name": uploaded.name})
     if uploaded.size > settings.DOCUMENT_MAX_BYTES:
-        raise ActionRefused(
+        raise Refused(
             _("Le fichier « %(name)s » dépasse la taille maximale de %(max)d Mo.")
             % {"name": uploaded.name, "max": settings.DOCUMENT_MAX_BYTES // (1024 * 1024)}
         )
     content_type = sniff(uploaded)
     if content_type is None:
-        raise ActionRefused(
+        raise Refused(
             _("Le fichier « %(name)s » n'est pas d'un format accepté (%(formats)s), d'après son contenu.")
             % {"name": uploaded.name, "formats": ACCEPTED_LABEL}
         )
@@ -343,7 +301,7 @@ def validate_upload(candidature, uploaded):
 
 
 def add_document(candidature, uploaded, kind, user, now=None):
-    now = _now(now)
+    now = clock.now(now)
     with transaction.atomic():
         locked = _locked(candidature)
         ensure_writable(locked, user, now)
@@ -364,7 +322,7 @@ def add_document(candidature, uploaded, kind, user, now=None):
 
 
 def remove_document(document, user, now=None):
-    now = _now(now)
+    now = clock.now(now)
     with transaction.atomic():
         locked = _locked(document.candidature)
         ensure_writable(locked, user, now)
@@ -393,50 +351,66 @@ def next_reference(edition):
     return current.reference_for(current.last_reference_number)
 
 
-def missing_for_submission(candidature):
-    """[(step slug, label)] of what must still be filled before submitting."""
-    from .forms import STEPS
-
-    missing = []
-    for step in STEPS:
-        for label in step.missing(candidature):
-            missing.append((step, label))
-    return missing
-
-
 def _notify_transition(candidature, transition, entry):
+    """The e-mails the transition declares: to the owner, a receipt's copy to the contact, a notice to the team."""
     if not transition.notification:
         return
     context = {"candidature": candidature, "edition": candidature.edition, "entry": entry}
-    notify(
-        transition.notification,
-        to=candidature.owner,
-        context=context,
-        key=f"{transition.notification}:{candidature.pk}:{entry.pk}",
-        related=candidature,
-    )
+    if transition.receipt:
+        context["answers"] = list(candidature.answers.select_related("criterion"))
+        context["documents"] = list(candidature.documents.all())
+    key = f"{transition.notification}:{candidature.pk}:{entry.pk}"
+    notify(transition.notification, to=candidature.owner, context=context, key=key, related=candidature)
+    contact = candidature.contact_email
+    if transition.receipt and contact and contact.lower() != candidature.owner.email.lower():
+        notify(transition.notification, to=contact, context=context, key=f"{key}:contact", related=candidature)
+    if transition.team_notification:
+        notify(
+            transition.team_notification,
+            to=candidature.edition.contact_email,
+            context=context,
+            key=f"{transition.team_notification}:{candidature.pk}:{entry.pk}",
+            related=candidature,
+        )
+
+
+def _enter_submitted(candidature, now):
+    if not candidature.reference:
+        candidature.reference = next_reference(candidature.edition)
+    candidature.submitted_at = now
+
+
+def _enter_draft(candidature, now):
+    candidature.submitted_at = None
+
+
+# What entering a status does to the row, under its lock, before it is saved; run by ``fire`` only.
+ON_ENTER = {Status.SUBMITTED: _enter_submitted, Status.DRAFT: _enter_draft}
 
 
 def fire(candidature, name, user, note="", level="", now=None):
-    """Move the candidature along transition ``name``, record it and notify, or raise ActionRefused."""
-    if name == "submit":
-        return submit(candidature, user, now)
-    now = _now(now)
+    """Move the candidature along transition ``name``, record it and notify, or raise Refused.
+
+    Under the row's lock: the workflow's checks (roles, source status, open
+    call, guards), the status, what entering it does (``ON_ENTER``), the
+    history entry, the declared e-mails, then ``status_changed`` for other apps.
+    """
+    now = clock.now(now)
     transition = workflow.TRANSITIONS[name]
     with transaction.atomic():
         locked = _locked(candidature)
         reason = workflow.refusal(name, user, locked, now)
         if reason:
-            raise ActionRefused(str(reason))
+            raise Refused(str(reason))
         previous = locked.status
         locked.status = transition.target
         locked.staged_transition = ""
         locked.staged_level = ""
         if transition.target == Status.LAUREATE:
             locked.outcome_level = level
-        if transition.target == Status.DRAFT:
-            locked.submitted_at = None
-        _bump(locked, ["status", "staged_transition", "staged_level", "outcome_level", "submitted_at"])
+        if transition.target in ON_ENTER:
+            ON_ENTER[transition.target](locked, now)
+        _bump(locked, ["status", "staged_transition", "staged_level", "outcome_level", "reference", "submitted_at"])
         entry = record(locked, HistoryEntry.Action.STATUS, user, note, previous, transition.target, now)
         _notify_transition(locked, transition, entry)
         status_changed.send(sender=Candidature, candidature=locked, transition=transition, entry=entry)
@@ -445,75 +419,63 @@ def fire(candidature, name, user, note="", level="", now=None):
 
 
 def submit(candidature, user, now=None):
-    """Submit before the deadline: a reference, a receipt to the account and the contact, a notice to the team."""
-    now = _now(now)
-    with transaction.atomic():
-        locked = _locked(candidature)
-        reason = workflow.refusal("submit", user, locked, now)
-        if reason:
-            raise ActionRefused(str(reason))
-        missing = missing_for_submission(locked)
-        if missing:
-            raise ActionRefused(
-                _("La candidature est incomplète : complétez les éléments signalés avant de la déposer.")
-            )
-        if not locked.reference:
-            locked.reference = next_reference(locked.edition)
-        locked.status = Status.SUBMITTED
-        locked.submitted_at = now
-        _bump(locked, ["reference", "status", "submitted_at"])
-        entry = record(locked, HistoryEntry.Action.STATUS, user, "", Status.DRAFT, Status.SUBMITTED, now)
-        context = {
-            "candidature": locked,
-            "edition": locked.edition,
-            "answers": list(locked.answers.select_related("criterion")),
-            "documents": list(locked.documents.all()),
-        }
-        key = f"candidature_submitted:{locked.pk}:{entry.pk}"
-        notify("candidature_submitted", to=locked.owner, context=context, key=key, related=locked)
-        if locked.contact_email and locked.contact_email.lower() != locked.owner.email.lower():
-            notify(
-                "candidature_submitted", to=locked.contact_email, context=context, key=f"{key}:contact", related=locked
-            )
-        notify(
-            "candidature_submitted_notice",
-            to=locked.edition.contact_email,
-            context=context,
-            key=f"candidature_submitted_notice:{locked.pk}:{entry.pk}",
-            related=locked,
-        )
-    candidature.refresh_from_db()
-    return candidature
+    """What happens when a candidate submits: the "submit" transition (complete, before the deadline),
+    a reference and the submission date (``_enter_submitted``), a receipt to the owner and the contact,
+    a notice to the team."""
+    return fire(candidature, "submit", user, now=now)
 
 
 def stage_decision(candidature, name, user, level=""):
     """Prepare decision ``name`` without telling anyone; ``publish_decisions`` makes it real."""
     transition = workflow.TRANSITIONS[name]
     if not transition.decision:
-        raise ActionRefused(_("Cette action n'est pas une décision."))
+        raise Refused(_("Cette action n'est pas une décision."))
     reason = workflow.refusal(name, user, candidature)
     if reason:
-        raise ActionRefused(str(reason))
+        raise Refused(str(reason))
     if transition.target == Status.LAUREATE and candidature.edition.laureate_levels and level not in Level.values:
-        raise ActionRefused(_("Choisissez le niveau du label (Or, Argent ou Bronze)."))
+        raise Refused(_("Choisissez le niveau du label (Or, Argent ou Bronze)."))
     Candidature.objects.filter(pk=candidature.pk).update(staged_transition=name, staged_level=level)
     record(candidature, HistoryEntry.Action.STAGED, user, note=str(transition.label))
+
+
+def stage_decisions(choices, user):
+    """Stage each ``(candidature, transition name, level)`` of ``choices``; an Outcome of the candidatures."""
+    outcome = Outcome()
+    for candidature, name, level in choices:
+        try:
+            stage_decision(candidature, name, user, level=level)
+        except Refused as refusal:
+            outcome.refuse(candidature, refusal.message)
+        else:
+            outcome.done.append(candidature)
+    return outcome
 
 
 def clear_staged(queryset):
     return queryset.exclude(staged_transition="").update(staged_transition="", staged_level="")
 
 
+def fire_many(candidatures, name, user, note=""):
+    """Fire ``name`` on each candidature; an Outcome of the candidatures, each refreshed."""
+    outcome = Outcome()
+    for candidature in candidatures:
+        try:
+            outcome.done.append(fire(candidature, name, user, note=note))
+        except Refused as refusal:
+            outcome.refuse(candidature, refusal.message)
+    return outcome
+
+
 def publish_decisions(queryset, user):
-    """Fire every staged decision of ``queryset``; each candidate is notified. Returns (done, refused)."""
-    done, refused = 0, []
+    """Fire every staged decision of ``queryset``, each candidate notified; an Outcome of the candidatures."""
+    outcome = Outcome()
     for candidature in queryset.exclude(staged_transition="").select_related("edition", "owner"):
         try:
-            fire(candidature, candidature.staged_transition, user, level=candidature.staged_level)
-            done += 1
-        except ActionRefused as error:
-            refused.append((candidature, error.message))
-    return done, refused
+            outcome.done.append(fire(candidature, candidature.staged_transition, user, level=candidature.staged_level))
+        except Refused as refusal:
+            outcome.refuse(candidature, refusal.message)
+    return outcome
 
 
 def grant_extension(candidature, until, user):
@@ -529,7 +491,7 @@ REMINDER_MILESTONES = (("j7", timedelta(days=7)), ("j1", timedelta(days=1)))
 
 def remind_drafts(now=None):
     """Send the J-7 and J-1 "Action requise" reminders to draft owners; each milestone once per draft."""
-    now = _now(now)
+    now = clock.now(now)
     horizon = now + REMINDER_MILESTONES[0][1]
     drafts = (
         Candidature.objects.filter(status=Status.DRAFT, edition__opens_at__lte=now)

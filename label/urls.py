@@ -14,4 +14,5 @@ urlpatterns = [
     path("mes-candidatures/<int:pk>/retirer/", views.withdraw, name="withdraw"),
     path("documents/<uuid:pk>/", views.download, name="download"),
     path("documents/<uuid:pk>/supprimer/", views.delete_document, name="delete_document"),
+    path("laureats/<slug:edition>/", views.laureates, name="laureates"),
 ]

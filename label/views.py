@@ -11,14 +11,15 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
-from accounts.roles import is_organiser
+from core.errors import Refused
 from events.models import Event
 
-from . import services, workflow
-from .forms import RECAP, STEP_BY_SLUG, STEPS, CriteriaForm, DocumentForm
+from . import panels, services, workflow
 from .models import Candidature, CriterionAnswer, Document, Edition, Status
+from .queries import ordered_laureates
+from .steps import RECAP, STEP_BY_SLUG, STEPS, following, missing_for_submission
 
 
 def home(request):
@@ -73,34 +74,19 @@ def apply(request, edition):
         if not edition.is_open():
             return render(request, "label/apply_closed.html", {"edition": edition}, status=200)
         return redirect("label:step", edition=edition.slug, step=STEPS[0].slug)
-    if not _writable(candidature):
+    if not workflow.can("edit", request.user, candidature):
         return redirect("label:candidature", pk=candidature.pk)
-    if candidature.status == Status.SUBMITTED:
-        return redirect("label:recap", edition=edition.slug)
     first_incomplete = next((step for step in STEPS if step.missing(candidature)), None)
-    if first_incomplete is None:
+    if first_incomplete is None or candidature.submitted_at:
         return redirect("label:recap", edition=edition.slug)
     return redirect("label:step", edition=edition.slug, step=first_incomplete.slug)
 
 
-def _writable(candidature):
-    return candidature.status in (Status.DRAFT, Status.SUBMITTED) and candidature.is_writable()
-
-
 def _next_url(edition, step):
-    index = STEPS.index(step)
-    if index + 1 < len(STEPS):
-        return reverse("label:step", kwargs={"edition": edition.slug, "step": STEPS[index + 1].slug})
-    return reverse("label:recap", kwargs={"edition": edition.slug})
-
-
-def _build_form(step, candidature, edition, data=None, files=None, complete=False):
-    if step.slug == "criteres":
-        answers = {answer.criterion_id: answer.text for answer in candidature.answers.all()} if candidature else {}
-        return CriteriaForm(data, criteria=edition.criteria.all(), answers=answers, complete=complete)
-    if step.slug == "documents":
-        return DocumentForm(data, files)
-    return step.form_class(data, instance=candidature or Candidature(edition=edition), complete=complete)
+    after = following(step)
+    if after is None:
+        return reverse("label:recap", kwargs={"edition": edition.slug})
+    return reverse("label:step", kwargs={"edition": edition.slug, "step": after.slug})
 
 
 def _shown(form_field, value):
@@ -132,13 +118,6 @@ def _show_conflict(form, conflict):
             )
 
 
-def _shown_values(current, candidature, edition):
-    """What the step's form shows now, for the check made when it is saved."""
-    if current.slug == "criteres":
-        return services.answer_values(candidature, edition.criteria.all())
-    return services.field_values(candidature, current.form_class._meta.fields)
-
-
 @login_required
 def step(request, edition, step):
     edition = _published_edition(edition)
@@ -151,52 +130,46 @@ def step(request, edition, step):
             return render(request, "label/apply_closed.html", {"edition": edition})
         if current != STEPS[0]:
             return redirect("label:step", edition=edition.slug, step=STEPS[0].slug)
-    elif not _writable(candidature) and request.method != "POST":
+    elif request.method != "POST" and not workflow.can("edit", request.user, candidature):
         messages.info(request, _("Cette candidature n'est plus modifiable : voici ce qui a été déposé."))
         return redirect("label:candidature", pk=candidature.pk)
 
     action = request.POST.get("action", "save")
-    complete = action == "next" or (candidature is not None and candidature.status == Status.SUBMITTED)
+    # After the submission every required field stays required, draft or not.
+    complete = action == "next" or (candidature is not None and candidature.submitted_at is not None)
     base = ""
     if request.method == "POST":
         base = request.POST.get("base", "")
-        form = _build_form(current, candidature, edition, request.POST, request.FILES, complete=complete)
-        if current.slug == "documents" and action == "next" and not request.FILES:
+        form = current.form(candidature, edition, request.POST, request.FILES, complete=complete)
+        if current.goes_on_unsaved(action, request.FILES):
             return redirect(_next_url(edition, current))
         if form.is_valid():
             try:
                 if candidature is None:
                     candidature = services.start(edition, request.user)
-                if current.slug == "criteres":
-                    services.save_answers(candidature, form.answers(), request.user, base=base)
-                elif current.slug == "documents":
-                    document = services.add_document(
-                        candidature, form.cleaned_data["file"], form.cleaned_data["kind"], request.user
-                    )
-                    messages.success(request, _("Document « %(name)s » ajouté.") % {"name": document.original_name})
-                    return redirect("label:step", edition=edition.slug, step=current.slug)
-                else:
-                    changes = {name: form.cleaned_data[name] for name in form.fields}
-                    services.save_fields(candidature, changes, request.user, base=base)
+                said = current.save(candidature, form, request.user, base)
             except services.EditConflict as conflict:
                 _show_conflict(form, conflict)
                 base = conflict.base
-            except services.ActionRefused as refusal:
-                form.add_error("file" if current.slug == "documents" else None, refusal.message)
+            except Refused as refusal:
+                form.add_error(current.error_field, refusal.message)
             else:
+                if current.stays:
+                    messages.success(request, said)
+                    return redirect("label:step", edition=edition.slug, step=current.slug)
                 if action == "next":
                     return redirect(_next_url(edition, current))
-                if candidature.status == Status.SUBMITTED:
+                if candidature.submitted_at:
                     messages.success(request, _("Modifications enregistrées."))
                 else:
                     messages.success(request, _("Brouillon enregistré. Vous pourrez reprendre plus tard."))
                 return redirect("label:step", edition=edition.slug, step=current.slug)
     else:
-        form = _build_form(current, candidature, edition)
-        if candidature is not None and current.slug != "documents":
-            base = services.edit_base(candidature, _shown_values(current, candidature, edition))
+        form = current.form(candidature, edition)
+        shown = current.shown(candidature, edition) if candidature is not None else None
+        if shown is not None:
+            base = services.edit_base(candidature, shown)
 
-    documents = list(candidature.documents.all()) if candidature and current.slug == "documents" else []
     return render(
         request,
         "label/apply_step.html",
@@ -207,8 +180,8 @@ def step(request, edition, step):
             "current": current,
             "form": form,
             "base": base,
-            "documents": documents,
             "next_url": _next_url(edition, current),
+            **current.context(candidature),
         },
         status=200,
     )
@@ -233,12 +206,12 @@ def recap(request, edition):
     if request.method == "POST":
         try:
             services.submit(candidature, request.user)
-        except services.ActionRefused as refusal:
+        except Refused as refusal:
             messages.error(request, refusal.message)
         else:
             messages.success(request, _("Votre candidature est déposée. Un accusé de réception vous a été envoyé."))
             return redirect("label:candidature", pk=candidature.pk)
-    if not _writable(candidature):
+    if not workflow.can("edit", request.user, candidature):
         return redirect("label:candidature", pk=candidature.pk)
     return render(request, "label/recap.html", _summary_context(request, candidature, steps_links=True))
 
@@ -251,10 +224,10 @@ def _summary_context(request, candidature, steps_links=False):
         "steps": STEPS,
         "current": RECAP,
         "criteria": [(criterion, answers.get(criterion.pk, "")) for criterion in candidature.edition.criteria.all()],
-        "missing": services.missing_for_submission(candidature),
-        "can_submit": workflow.can_fire("submit", request.user, candidature),
-        "can_withdraw": workflow.can_fire("withdraw", request.user, candidature),
-        "can_edit": _writable(candidature) and candidature.owner_id == request.user.pk,
+        "missing": missing_for_submission(candidature),
+        "can_submit": workflow.can("submit", request.user, candidature),
+        "can_withdraw": workflow.can("withdraw", request.user, candidature),
+        "can_edit": workflow.can("edit", request.user, candidature),
         "steps_links": steps_links,
         "next_step": workflow.next_step(candidature),
     }
@@ -262,30 +235,23 @@ def _summary_context(request, candidature, steps_links=False):
 
 @login_required
 def my_candidatures(request):
-    # auditions.Convocation, reached through the reverse relation: label does not import auditions.
-    convocations = Candidature._meta.get_field("convocations").related_model.objects
-    published = Prefetch(
-        "convocations",
-        queryset=convocations.filter(cancelled=False, session__published=True)
-        .select_related("session")
-        .order_by("starts_at", "pk"),
-    )
-    candidatures = (
-        Candidature.objects.owned_by(request.user).for_listing().prefetch_related(published).order_by("-created_at")
-    )
+    candidatures = panels.prefetched(Candidature.objects.owned_by(request.user).for_listing().order_by("-created_at"))
     now = timezone.now()
     for candidature in candidatures:
         candidature.next_step = workflow.next_step(candidature, now)
-    return render(request, "label/my_candidatures.html", {"candidatures": candidatures, "now": now})
+    return render(
+        request,
+        "label/my_candidatures.html",
+        {"candidatures": candidatures, "now": now, "panels": panels.panels()},
+    )
 
 
 @login_required
 def candidature(request, pk):
-    # The full dossier, contact details included, is for its owner and the organisers (jurors have /jury/).
-    readable = _summary_queryset().visible_to(request.user)
-    if not is_organiser(request.user):
-        readable = readable.filter(owner=request.user)
-    candidature = get_object_or_404(readable, pk=pk)
+    candidature = get_object_or_404(_summary_queryset().visible_to(request.user), pk=pk)
+    # The full dossier, contact details included: the workflow's "see" (jurors read theirs under /jury/).
+    if not workflow.can("see", request.user, candidature):
+        raise Http404
     return render(request, "label/candidature.html", _summary_context(request, candidature))
 
 
@@ -295,7 +261,7 @@ def withdraw(request, pk):
     if request.method == "POST":
         try:
             services.fire(candidature, "withdraw", request.user, note=request.POST.get("reason", "")[:1000])
-        except services.ActionRefused as refusal:
+        except Refused as refusal:
             messages.error(request, refusal.message)
         else:
             messages.success(request, _("Votre candidature est retirée."))
@@ -313,7 +279,7 @@ def delete_document(request, pk):
     edition = document.candidature.edition
     try:
         services.remove_document(document, request.user)
-    except services.ActionRefused as refusal:
+    except Refused as refusal:
         messages.error(request, refusal.message)
     else:
         messages.success(request, _("Document « %(name)s » supprimé.") % {"name": document.original_name})
@@ -331,3 +297,13 @@ def download(request, pk):
     )
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@require_GET
+def laureates(request, edition):
+    edition = get_object_or_404(Edition.objects.filter(published=True).select_related("forum"), slug=edition)
+    return render(
+        request,
+        "label/laureates.html",
+        {"edition": edition, "laureates": list(ordered_laureates(edition.candidatures.all()))},
+    )

@@ -1,21 +1,31 @@
 """The status machine of a candidature, declared once.
 
-Views, admin actions and the buttons a person sees all ask ``can_fire``; the
-service ``label.services.fire`` is the only place that moves a candidature.
+Each transition says who may fire it, from which statuses, what must hold
+first (its guards) and the e-mails it sends; each status says who may edit
+and read the dossier and what its owner reads. Views, services, the admin and
+templates (the ``can`` tag) all ask ``refusal`` / ``can``; ``label.services.fire``
+is the only place that moves a candidature, and what entering a status does
+to the row (a reference when submitted) sits beside it.
 """
 
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
-from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+
+from core import clock
 
 from .models import Status
 
 OWNER = "owner"
 ORGANISER = "organiser"
+
+
+def complete(candidature):
+    """The submit guard: every required field filled in and every criterion answered."""
+    if candidature.is_complete():
+        return None
+    return _("La candidature est incomplète : complétez les éléments signalés avant de la déposer.")
 
 
 @dataclass(frozen=True)
@@ -26,10 +36,16 @@ class Transition:
     target: str
     roles: frozenset
     notification: str = ""
+    # The e-mail lists the dossier as sent (a receipt), with a copy to the contact person when not the owner.
+    receipt: bool = False
+    # Sent to the edition's contact address, for the team.
+    team_notification: str = ""
     # A decision: organisers stage it, then publish all staged decisions together.
     decision: bool = False
     # For the owner, only before the candidature's deadline.
     owner_needs_open_call: bool = True
+    # Checks ``candidature -> refusal message or None`` that must all pass.
+    guards: tuple = ()
 
 
 TRANSITIONS = {
@@ -42,6 +58,9 @@ TRANSITIONS = {
             Status.SUBMITTED,
             frozenset({OWNER}),
             notification="candidature_submitted",
+            receipt=True,
+            team_notification="candidature_submitted_notice",
+            guards=(complete,),
         ),
         Transition(
             "withdraw",
@@ -117,6 +136,65 @@ TRANSITIONS = {
 DECISIONS = tuple(name for name, transition in TRANSITIONS.items() if transition.decision)
 
 
+@dataclass(frozen=True)
+class State:
+    """What a status lets each role do besides firing transitions, and what the owner reads about it."""
+
+    next_step: str
+    # Roles who may change the dossier's content (the owner only before the deadline).
+    edit: frozenset = frozenset()
+    # Roles who may read the whole dossier, contact details included (jurors have their own pages).
+    see: frozenset = frozenset({OWNER, ORGANISER})
+    # What the owner reads instead of ``next_step`` once the deadline has passed.
+    after_deadline: str = ""
+    # How its badge looks: "pending" (to act on), "active" (going on), "closed" (over).
+    tone: str = "active"
+
+
+STATES = {
+    Status.DRAFT: State(
+        _("Complétez les étapes puis déposez votre candidature avant la date limite."),
+        edit=frozenset({OWNER}),
+        after_deadline=_("Non déposée : l'appel est clos."),
+        tone="pending",
+    ),
+    Status.SUBMITTED: State(
+        _(
+            "Votre candidature est déposée. Vous pouvez encore la modifier jusqu'à la date limite ; "
+            "l'équipe du label l'examinera ensuite."
+        ),
+        edit=frozenset({OWNER}),
+        after_deadline=_("Déposée le %(day)s, plus modifiable : l'équipe du label l'examine."),
+    ),
+    Status.ELIGIBLE: State(_("Votre candidature est recevable. Le jury prépare la présélection pour les auditions.")),
+    Status.INELIGIBLE: State(
+        _("Votre candidature n'a pas été jugée recevable. Le courriel reçu en précise les raisons."), tone="closed"
+    ),
+    Status.SHORTLISTED: State(_("Votre projet est présélectionné : indiquez vos disponibilités pour l'audition.")),
+    Status.AUDITIONED: State(
+        _("Votre audition a eu lieu. Les résultats seront annoncés après la délibération du jury.")
+    ),
+    Status.LAUREATE: State(_("Félicitations, votre collectivité est lauréate du label !")),
+    Status.NOT_RETAINED: State(
+        _("Votre projet n'a pas été retenu cette année. Merci pour votre participation."), tone="closed"
+    ),
+    Status.WITHDRAWN: State(_("Vous avez retiré cette candidature."), tone="closed"),
+}
+
+# Besides transitions, what ``refusal`` and ``can`` answer for, with what they say when refused.
+PERMISSIONS = {
+    "edit": (
+        _("Vous n'avez pas le droit de modifier cette candidature."),
+        _("Cette candidature n'est plus modifiable."),
+    ),
+    "see": (
+        _("Vous n'avez pas accès à cette candidature."),
+        _("Vous n'avez pas accès à cette candidature."),
+    ),
+}
+CLOSED_CALL = _("L'appel à candidatures est clos : la candidature ne peut plus être modifiée.")
+
+
 def roles_of(user, candidature):
     from accounts.roles import is_organiser
 
@@ -130,58 +208,53 @@ def roles_of(user, candidature):
     return roles
 
 
-def refusal(name, user, candidature, now=None):
-    """Why ``user`` may not fire ``name`` on ``candidature`` now, or None when they may."""
-    transition = TRANSITIONS[name]
-    roles = roles_of(user, candidature) & transition.roles
+def _transition_refusal(transition, roles, candidature, now):
+    roles &= transition.roles
     if not roles:
         return _("Vous n'avez pas le droit d'effectuer cette action.")
     if candidature.status not in transition.sources:
         return _("Cette action n'est pas possible pour une candidature « %(status)s ».") % {
             "status": candidature.get_status_display()
         }
-    if roles == {OWNER} and transition.owner_needs_open_call and not candidature.is_writable(now or timezone.now()):
-        return _("L'appel à candidatures est clos : la candidature ne peut plus être modifiée.")
+    if roles == {OWNER} and transition.owner_needs_open_call and not candidature.is_writable(now):
+        return CLOSED_CALL
+    for guard in transition.guards:
+        reason = guard(candidature)
+        if reason:
+            return reason
     return None
 
 
-def can_fire(name, user, candidature, now=None):
-    return refusal(name, user, candidature, now) is None
+def _permission_refusal(action, roles, candidature, now):
+    no_right, not_now = PERMISSIONS[action]
+    if not roles & frozenset().union(*(getattr(state, action) for state in STATES.values())):
+        return no_right
+    roles &= getattr(STATES[candidature.status], action)
+    if not roles:
+        return not_now
+    if action == "edit" and roles == {OWNER} and not candidature.is_writable(now):
+        return CLOSED_CALL
+    return None
 
 
-def available(user, candidature, now=None):
-    """The transitions ``user`` may fire on ``candidature`` now, in declaration order."""
-    return [t for name, t in TRANSITIONS.items() if can_fire(name, user, candidature, now)]
+def refusal(action, user, candidature, now=None):
+    """Why ``user`` may not do ``action`` (a transition's name, "edit" or "see") now, or None when they may."""
+    now = clock.now(now)
+    roles = roles_of(user, candidature)
+    if action in TRANSITIONS:
+        return _transition_refusal(TRANSITIONS[action], roles, candidature, now)
+    return _permission_refusal(action, roles, candidature, now)
 
 
-# What the candidate reads about each status on "Mes candidatures" (before the deadline for a draft or a submission).
-NEXT_STEP = {
-    Status.DRAFT: _("Complétez les étapes puis déposez votre candidature avant la date limite."),
-    Status.SUBMITTED: _(
-        "Votre candidature est déposée. Vous pouvez encore la modifier jusqu'à la date limite ; "
-        "l'équipe du label l'examinera ensuite."
-    ),
-    Status.ELIGIBLE: _("Votre candidature est recevable. Le jury prépare la présélection pour les auditions."),
-    Status.INELIGIBLE: _("Votre candidature n'a pas été jugée recevable. Le courriel reçu en précise les raisons."),
-    Status.SHORTLISTED: _("Votre projet est présélectionné : indiquez vos disponibilités pour l'audition."),
-    Status.AUDITIONED: _("Votre audition a eu lieu. Les résultats seront annoncés après la délibération du jury."),
-    Status.LAUREATE: _("Félicitations, votre collectivité est lauréate du label !"),
-    Status.NOT_RETAINED: _("Votre projet n'a pas été retenu cette année. Merci pour votre participation."),
-    Status.WITHDRAWN: _("Vous avez retiré cette candidature."),
-}
-
-# What replaces it once the candidature's deadline has passed, for the statuses whose owner could act until then.
-AFTER_DEADLINE = {
-    Status.DRAFT: _("Non déposée : l'appel est clos."),
-    Status.SUBMITTED: _("Déposée le %(day)s, plus modifiable : l'équipe du label l'examine."),
-}
+def can(action, user, candidature, now=None):
+    return refusal(action, user, candidature, now) is None
 
 
 def next_step(candidature, now=None):
-    """The one sentence the candidate reads about ``candidature`` at ``now``: what comes next, or why nothing can."""
-    now = now or timezone.now()
-    if candidature.status not in AFTER_DEADLINE or now < candidature.deadline:
-        return str(NEXT_STEP[candidature.status])
+    """The one sentence the owner reads about ``candidature`` at ``now``: what comes next, or why nothing can."""
+    state = STATES[candidature.status]
+    if not state.after_deadline or clock.now(now) < candidature.deadline:
+        return str(state.next_step)
     submitted_at = candidature.submitted_at
-    day = date_format(timezone.localtime(submitted_at, ZoneInfo(settings.TIME_ZONE)), "j F Y") if submitted_at else ""
-    return AFTER_DEADLINE[candidature.status] % {"day": day}
+    day = date_format(clock.in_paris(submitted_at), "j F Y") if submitted_at else ""
+    return str(state.after_deadline) % {"day": day}

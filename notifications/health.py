@@ -7,6 +7,8 @@ from django.db import connection
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from core import clock
+
 from .models import Notification
 from .services import worker_last_seen
 
@@ -22,8 +24,9 @@ def database_ok():
 
 
 def broker_ok():
-    from config.celery import app
+    from .tasks import send_notification
 
+    app = send_notification.app
     try:
         with app.connection_for_write() as conn:
             conn.ensure_connection(max_retries=0, timeout=settings.REDIS_TIMEOUT_SECONDS)
@@ -36,7 +39,7 @@ def broker_ok():
 def worker_state(last_seen, now=None):
     if last_seen is None:
         return "missing"
-    now = now or timezone.now()
+    now = clock.now(now)
     if now - last_seen > timedelta(seconds=settings.WORKER_STALE_AFTER_SECONDS):
         return "stale"
     return "alive"

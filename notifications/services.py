@@ -24,6 +24,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 
+from core import clock
+
 from .models import Notification, WorkerHeartbeat
 
 logger = logging.getLogger(__name__)
@@ -273,7 +275,7 @@ def deliver(pk):
 
 def due_for_dispatch(now=None):
     """Queued rows that are due and that no worker has been handed recently."""
-    now = now or timezone.now()
+    now = clock.now(now)
     stale = now - timedelta(seconds=settings.NOTIFICATIONS_REDISPATCH_AFTER_SECONDS)
     return Notification.objects.filter(
         Q(send_after__isnull=True) | Q(send_after__lte=now),
@@ -289,7 +291,7 @@ def sweep(batch_size=500, now=None):
     than the send task's hard time limit) was left by a worker that died: it is
     queued again. Returns how many rows were handed over.
     """
-    now = now or timezone.now()
+    now = clock.now(now)
     abandoned = now - timedelta(seconds=settings.NOTIFICATIONS_SENDING_TIMEOUT_SECONDS)
     Notification.objects.filter(status=Status.SENDING, updated_at__lte=abandoned).update(
         status=Status.QUEUED, dispatched_at=None, updated_at=now

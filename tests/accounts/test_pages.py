@@ -2,9 +2,11 @@ import os
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import polib
 import pytest
+from django.apps import apps
 from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -64,23 +66,20 @@ def test_the_english_catalogue_is_complete():
     assert [entry.msgid for entry in catalogue.fuzzy_entries()] == []
 
 
-SOURCE_PARTS = (
-    "manage.py",
-    "config",
-    "accounts",
-    "notifications",
-    "events",
-    "label",
-    "auditions",
-    "templates",
-    "locale",
-)
+def source_parts():
+    """What makemessages reads: the project files and every app of ours."""
+    ours = [
+        Path(config.path).relative_to(settings.BASE_DIR).parts[0]
+        for config in apps.get_app_configs()
+        if Path(config.path).is_relative_to(settings.BASE_DIR)
+    ]
+    return ["manage.py", "config", "templates", "locale", *sorted(set(ours))]
 
 
 @pytest.mark.gettext
 def test_every_translatable_string_is_in_the_english_catalogue(tmp_path):
     """Extract the strings from a copy of the sources: none may be missing or guessed in English."""
-    for part in SOURCE_PARTS:
+    for part in source_parts():
         source = settings.BASE_DIR / part
         if source.is_dir():
             shutil.copytree(source, tmp_path / part, ignore=shutil.ignore_patterns("__pycache__", "*.mo"))

@@ -9,12 +9,12 @@ from django.utils.formats import date_format
 from icalendar import Calendar
 from playwright.sync_api import expect
 
-from auditions.convocations import save_availability
-from auditions.models import AuditionSession, Availability
-from tests.auditions.factories import shortlisted
+from auditions.sessions.models import AuditionSession, Availability
+from auditions.sessions.services import save_availability
 from tests.conftest import axe_violations
 from tests.events.factories import EventFactory
 from tests.factories import PASSWORD, OrganiserFactory
+from tests.jury.factories import shortlisted
 from tests.label.factories import EditionFactory, hauts_de_france
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

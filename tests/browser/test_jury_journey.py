@@ -5,10 +5,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from auditions.models import ConflictOfInterest, Evaluation
-from tests.auditions.factories import JuryFactory, JuryMemberFactory, assign, shortlisted
+from auditions.jury.models import ConflictOfInterest, Evaluation
 from tests.conftest import axe_violations
 from tests.factories import PASSWORD, UserFactory
+from tests.jury.factories import JuryFactory, JuryMemberFactory, assign, shortlisted
 from tests.label.factories import CriterionFactory, EditionFactory, answer_all
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

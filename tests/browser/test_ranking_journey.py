@@ -6,9 +6,9 @@ import pytest
 from playwright.sync_api import expect
 
 from label.models import Candidature, Status
-from tests.auditions.factories import jury_with_members, scored
 from tests.conftest import axe_violations
 from tests.factories import PASSWORD, OrganiserFactory
+from tests.jury.factories import jury_with_members, scored
 from tests.label.factories import CandidatureFactory, CriterionFactory, EditionFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
+from core.errors import Refused
 from events import services
 from events.models import Event, Registration
 from notifications.models import Notification
@@ -194,7 +195,7 @@ def test_the_last_seat_goes_to_exactly_one_of_two_simultaneous_registrations():
         try:
             barrier.wait()
             services.cancel(seated)
-        except services.RegistrationRefused:
+        except Refused:
             pass
         finally:
             connections.close_all()

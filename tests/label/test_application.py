@@ -256,7 +256,7 @@ def test_after_the_deadline_everything_is_read_only(client, clock, edition):
     client.force_login(candidature.owner)
     response = client.get(step_url(edition, "projet"))
     assert response.url == reverse("label:candidature", kwargs={"pk": candidature.pk})
-    with pytest.raises(services.ActionRefused):
+    with pytest.raises(services.Refused):
         services.add_document(candidature, upload("a.pdf", PDF), "annex", candidature.owner)
     response = client.post(reverse("label:withdraw", kwargs={"pk": candidature.pk}))
     candidature.refresh_from_db()

@@ -101,7 +101,7 @@ def test_a_draft_save_racing_the_submission_cannot_leave_the_dossier_incomplete(
     stale = Candidature.objects.get(pk=candidature.pk)
     services.submit(candidature, owner)
 
-    with pytest.raises(services.ActionRefused) as refused:
+    with pytest.raises(services.Refused) as refused:
         services.save_fields(stale, {"population": None}, owner)
 
     assert (

@@ -199,4 +199,5 @@ def test_each_status_its_owner_acts_on_until_the_deadline_has_its_after_deadline
         for status in transition.sources
     }
 
-    assert waiting_for_the_deadline == set(workflow.AFTER_DEADLINE) == {Status.DRAFT, Status.SUBMITTED}
+    with_after_deadline = {status for status, state in workflow.STATES.items() if state.after_deadline}
+    assert waiting_for_the_deadline == with_after_deadline == {Status.DRAFT, Status.SUBMITTED}
