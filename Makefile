@@ -26,8 +26,8 @@ compilemessages: install
 migrate: install
 	$(PYTHON) manage.py migrate --noinput
 
-seed: install
-	$(PYTHON) manage.py seed_demo
+seed: install ## The demo data; seed_demo refuses with DEBUG off (its accounts' password is published)
+	DEBUG=$${DEBUG:-true} $(PYTHON) manage.py seed_demo
 
 $(VENV)/bin/activate:
 	python3 -m venv $(VENV)

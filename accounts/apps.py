@@ -8,7 +8,6 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Comptes")
 
     def ready(self):
-        from . import demo  # noqa: F401  (registers the demo accounts seeder)
         from .roles import grant_organiser_permissions
 
         post_migrate.connect(grant_organiser_permissions, dispatch_uid="accounts.organiser_permissions")

@@ -9,8 +9,7 @@ class AuditionsConfig(AppConfig):
     verbose_name = _("Auditions et jury")
 
     def ready(self):
-        # Each registers itself: the SQLite aggregates, the hooks into lower rooms, the periodic tasks, the demo.
-        from . import demo  # noqa: F401
+        # Each registers itself: the SQLite aggregates, the hooks into lower rooms, the periodic tasks.
         from .jury import aggregates, hooks, tasks  # noqa: F401
         from .sessions import hooks as session_hooks  # noqa: F401
         from .sessions import tasks as session_tasks  # noqa: F401

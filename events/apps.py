@@ -5,6 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class EventsConfig(AppConfig):
     name = "events"
     verbose_name = _("Événements")
-
-    def ready(self):
-        from . import demo  # noqa: F401  (registers the events' demo seeder)

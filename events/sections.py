@@ -6,7 +6,10 @@ their ``ready()`` (e.g. the label lists the laureates on its forum's page).
 
 from dataclasses import dataclass, field
 
-_providers = []
+from core.hooks import Hook
+
+providers = Hook()
+register = providers.register
 
 
 @dataclass(frozen=True)
@@ -17,12 +20,5 @@ class Section:
     order: int = 100
 
 
-def register(provider):
-    if provider not in _providers:
-        _providers.append(provider)
-    return provider
-
-
 def sections_for(event):
-    sections = [section for provider in _providers if (section := provider(event)) is not None]
-    return sorted(sections, key=lambda section: section.order)
+    return providers.ask(event)

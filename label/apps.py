@@ -7,5 +7,5 @@ class LabelConfig(AppConfig):
     verbose_name = _("Label : éditions et candidatures")
 
     def ready(self):
-        # The demo seeder and the forum page's laureates section (the events.sections hook) register themselves.
-        from . import demo, sections  # noqa: F401
+        # The forum page's laureates section (the events.sections hook) registers itself.
+        from . import sections  # noqa: F401

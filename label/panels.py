@@ -8,6 +8,8 @@ page's candidatures must prefetch for it, so the page costs the same with one or
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from core.hooks import Hook
+
 
 @dataclass(frozen=True)
 class Panel:
@@ -16,13 +18,8 @@ class Panel:
     order: int = 100
 
 
-_panels = []
-
-
-def register(panel):
-    if panel not in _panels:
-        _panels.append(panel)
-    return panel
+_panels = Hook()
+register = _panels.register
 
 
 def panels():

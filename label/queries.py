@@ -1,15 +1,11 @@
 from django.db import models
 from django.db.models import Case, Count, IntegerField, Q, Value, When
 
-# Functions ``user -> queryset of candidature ids`` that higher apps register (the jury's dossiers).
-_readers = []
+from core.hooks import Hook
 
-
-def register_reader(function):
-    """Let another app grant read access to candidatures (e.g. jurors to their assigned dossiers)."""
-    if function not in _readers:
-        _readers.append(function)
-    return function
+# The hook through which higher rooms grant read access: ``user -> queryset of candidature ids`` (the jury's dossiers).
+readers = Hook()
+register_reader = readers.register
 
 
 def _is_organiser(user):
@@ -26,7 +22,7 @@ class CandidatureQuerySet(models.QuerySet):
         if _is_organiser(user):
             return self
         granted = Q(owner=user)
-        for reader in _readers:
+        for reader in readers:
             granted |= Q(pk__in=reader(user))
         return self.filter(granted)
 

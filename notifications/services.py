@@ -8,6 +8,8 @@ runs; ``sweep`` catches whatever the broker or a worker dropped.
 import logging
 import smtplib
 import time
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import timedelta
 from email.utils import parseaddr
@@ -34,6 +36,9 @@ Status = Notification.Status
 
 # When this process last failed to reach each broker (by URL): requests skip publishing for a short while after.
 _broker_failures = {}
+
+# Set by ``muted()`` for the current thread or task: ``notify`` then stores nothing.
+_muted = ContextVar("notifications_muted", default=False)
 
 
 @dataclass(frozen=True)
@@ -70,6 +75,16 @@ def render(kind, context, language):
     return " ".join(subject.split()), text.strip() + "\n", html
 
 
+@contextmanager
+def muted():
+    """Within the block ``notify`` queues nothing and returns None: replaying past events must e-mail nobody."""
+    token = _muted.set(True)
+    try:
+        yield
+    finally:
+        _muted.reset(token)
+
+
 def notify(
     kind,
     to,
@@ -89,7 +104,10 @@ def notify(
     there and dispatched to a worker only after commit, so a rollback sends nothing.
     ``bulk=True`` is for reminders and mass mail: they travel on a queue of their
     own, so that a burst of them never delays a mail a person is waiting for.
+    Inside ``muted()`` nothing is stored and None is returned.
     """
+    if _muted.get():
+        return None
     if key is not None:
         existing = Notification.objects.filter(idempotency_key=key).first()
         if existing is not None:

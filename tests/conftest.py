@@ -1,5 +1,6 @@
-"""Fixtures shared by the whole suite: real SMTP server, real Celery workers, real browser."""
+"""Fixtures shared by the whole suite: query counts, a stopped clock, real SMTP, Celery workers and browser."""
 
+import html
 import os
 import shutil
 import socket
@@ -8,6 +9,7 @@ import sys
 import time
 import uuid
 from contextlib import contextmanager
+from datetime import UTC
 from email import message_from_bytes, policy
 from pathlib import Path
 
@@ -15,6 +17,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from accounts.roles import ORGANISER_GROUP, grant_organiser_permissions
 from tests.factories import OrganiserFactory, UserFactory
@@ -123,6 +126,52 @@ def user(db):
 @pytest.fixture
 def other_user(db):
     return UserFactory()
+
+
+# --- pages: their cost and what they say --------------------------------------------
+
+
+@pytest.fixture
+def count_queries():
+    """``count_queries(client, url, data=None)``: the queries of a GET that must answer 200, streamed body included."""
+
+    def count(client, url, data=None):
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url, data)
+            assert response.status_code == 200
+            if response.streaming:
+                b"".join(response.streaming_content)
+        return len(captured.captured_queries)
+
+    return count
+
+
+def messages_of(response):
+    return [str(message) for message in response.context["messages"]]
+
+
+def text(response):
+    return html.unescape(response.content.decode())
+
+
+# --- a stopped clock ----------------------------------------------------------------
+
+
+class Clock:
+    """The time of the whole process (threads included), stopped at the instant a test sets."""
+
+    def __init__(self, time_machine):
+        self.time_machine = time_machine
+
+    def set(self, instant):
+        # Given naive in UTC, the instant leaves the process's time zone (TZ) as it is.
+        self.time_machine.move_to(instant.astimezone(UTC).replace(tzinfo=None), tick=False)
+
+
+@pytest.fixture
+def clock(time_machine):
+    """``clock.set(instant)``; the clock runs again after the test."""
+    return Clock(time_machine)
 
 
 # --- a real SMTP server on loopback -------------------------------------------------

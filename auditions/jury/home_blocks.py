@@ -8,7 +8,10 @@ from dataclasses import dataclass, field
 
 from django.template.loader import render_to_string
 
-_providers = []
+from core.hooks import Hook
+
+providers = Hook()
+register = providers.register
 
 
 @dataclass(frozen=True)
@@ -18,15 +21,8 @@ class Block:
     order: int = 100
 
 
-def register(provider):
-    if provider not in _providers:
-        _providers.append(provider)
-    return provider
-
-
 def blocks_for(user):
-    blocks = [block for provider in _providers if (block := provider(user)) is not None]
-    return sorted(blocks, key=lambda block: block.order)
+    return providers.ask(user)
 
 
 def rendered(request):

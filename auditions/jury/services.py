@@ -82,11 +82,13 @@ def answer_invitation(member, user, accept, now=None):
 # --- conflicts of interest ----------------------------------------------------------------
 
 
-def declare_conflict(juror, candidature, by, reason=""):
+def declare_conflict(juror, candidature, by, reason="", now=None):
     """Record the conflict and withdraw the pair's assignment, draft or submitted, from the jury's work."""
     with transaction.atomic():
         conflict, _created = ConflictOfInterest.objects.get_or_create(
-            juror=juror, candidature=candidature, defaults={"declared_by": by, "reason": reason[:500]}
+            juror=juror,
+            candidature=candidature,
+            defaults={"declared_by": by, "reason": reason[:500], "created_at": clock.now(now)},
         )
         Assignment.objects.filter(juror=juror, candidature=candidature).delete()
     return conflict

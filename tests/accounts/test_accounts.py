@@ -140,20 +140,3 @@ def test_the_organisers_group_exists_with_admin_permissions():
     assert is_organiser(organiser)
     assert organiser.has_perm("notifications.view_notification")
     assert not is_organiser(UserFactory())
-
-
-def test_seed_demo_is_idempotent():
-    from django.core.management import call_command
-
-    call_command("seed_demo")
-    call_command("seed_demo")
-    users = User.objects.count()
-    call_command("seed_demo")
-    assert User.objects.count() == users
-    emails = set(User.objects.values_list("email", flat=True))
-    assert {
-        f"{name}@label-demo.example" for name in ("organisatrice", "jure1", "jure2", "jure3", "candidate")
-    } <= emails
-    organiser = User.objects.get(email="organisatrice@label-demo.example")
-    assert is_organiser(organiser)
-    assert organiser.check_password("LabelDemo2020!")

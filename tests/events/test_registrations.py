@@ -13,6 +13,7 @@ from core.errors import Refused
 from events import services
 from events.models import Event, Registration
 from notifications.models import Notification
+from tests.conftest import messages_of
 from tests.events.factories import EventFactory, RegistrationFactory
 
 pytestmark = pytest.mark.django_db
@@ -38,10 +39,6 @@ def form(**overrides):
 
 def detail(event):
     return reverse("events:detail", kwargs={"slug": event.slug})
-
-
-def messages_of(response):
-    return [str(message) for message in response.context["messages"]]
 
 
 def test_registering_confirms_and_mails_the_calendar_and_a_cancel_link(client, django_capture_on_commit_callbacks):
@@ -231,7 +228,7 @@ def test_the_ics_file_is_right_in_paris_time(client):
     assert event.webtv_url in str(entry["description"])
 
 
-def test_en_direct_switches_at_start_and_end(client, monkeypatch):
+def test_en_direct_switches_at_start_and_end(client, clock):
     event = EventFactory()
     for instant, live in (
         (event.starts_at - timedelta(seconds=1), False),
@@ -239,21 +236,21 @@ def test_en_direct_switches_at_start_and_end(client, monkeypatch):
         (event.ends_at - timedelta(seconds=1), True),
         (event.ends_at, False),
     ):
-        monkeypatch.setattr(timezone, "now", lambda instant=instant: instant)
+        clock.set(instant)
         html = client.get(detail(event)).content.decode()
         assert ("En direct" in html) is live, instant
 
 
-def test_reminders_are_sent_the_day_before_once_with_the_webtv_link_for_online_attendees(monkeypatch):
+def test_reminders_are_sent_the_day_before_once_with_the_webtv_link_for_online_attendees(clock):
     event = EventFactory()
     on_site = RegistrationFactory(event=event)
     online = RegistrationFactory(event=event, attendance="online")
     RegistrationFactory(event=event, status=Status.WAITLISTED)
     RegistrationFactory(event=event, status=Status.CANCELLED)
 
-    monkeypatch.setattr(timezone, "now", lambda: event.starts_at - timedelta(days=2))
+    clock.set(event.starts_at - timedelta(days=2))
     assert services.remind_registrants() == 0
-    monkeypatch.setattr(timezone, "now", lambda: event.starts_at - timedelta(hours=20))
+    clock.set(event.starts_at - timedelta(hours=20))
     services.remind_registrants()
     services.remind_registrants()
 

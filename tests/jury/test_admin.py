@@ -4,14 +4,13 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
 from auditions.jury.models import Assignment, ConflictOfInterest, Evaluation, JuryMember
 from notifications.models import Notification
+from tests.conftest import messages_of
 from tests.factories import UserFactory
 from tests.jury.factories import JuryFactory, JuryMemberFactory, assign, jury_with_members, shortlisted
 from tests.label.factories import CriterionFactory
@@ -22,17 +21,6 @@ JURIES = reverse("admin:auditions_jury_changelist")
 ASSIGNMENTS = reverse("admin:auditions_assignment_changelist")
 EVALUATIONS = reverse("admin:auditions_evaluation_changelist")
 CONFLICTS = reverse("admin:auditions_conflictofinterest_changelist")
-
-
-def count_queries(client, url):
-    with CaptureQueriesContext(connection) as context:
-        response = client.get(url)
-        assert response.status_code == 200
-    return len(context.captured_queries)
-
-
-def messages_of(response):
-    return [str(message) for message in response.context["messages"]]
 
 
 def post_action(client, url, action, objects):
@@ -60,7 +48,7 @@ def staffed_jury(dossiers, jurors=3):
 # --- lists cost the same with 1 and 50 rows ------------------------------------------------
 
 
-def test_the_jury_list_costs_the_same_with_1_and_50_juries_and_counts_in_sql(organiser_client):
+def test_the_jury_list_costs_the_same_with_1_and_50_juries_and_counts_in_sql(organiser_client, count_queries):
     jury, _members, _candidatures, assignments = staffed_jury(2)
     submitted(assignments[0])
     organiser_client.get(JURIES)
@@ -77,7 +65,7 @@ def test_the_jury_list_costs_the_same_with_1_and_50_juries_and_counts_in_sql(org
     assert f'<a href="{ranking_url}">Voir le classement</a>' in response.content.decode()
 
 
-def test_the_assignment_list_costs_the_same_with_1_and_50_assignments(organiser_client):
+def test_the_assignment_list_costs_the_same_with_1_and_50_assignments(organiser_client, count_queries):
     jury, members = jury_with_members(5)
     dossiers = [shortlisted(jury.edition) for _ in range(10)]
     submitted(assign(jury, members[0], dossiers[0]))
@@ -98,7 +86,7 @@ def test_the_assignment_list_costs_the_same_with_1_and_50_assignments(organiser_
     assert counts == {"none": 25, "draft": 24, "submitted": 1}
 
 
-def test_the_evaluation_list_costs_the_same_with_1_and_50_evaluations(organiser_client):
+def test_the_evaluation_list_costs_the_same_with_1_and_50_evaluations(organiser_client, count_queries):
     jury, _members, _candidatures, assignments = staffed_jury(17)
     submitted(assignments[0])
     organiser_client.get(EVALUATIONS)
@@ -111,7 +99,7 @@ def test_the_evaluation_list_costs_the_same_with_1_and_50_evaluations(organiser_
     assert response.context["cl"].result_count == 50
 
 
-def test_the_conflict_list_costs_the_same_with_1_and_50_conflicts(organiser_client):
+def test_the_conflict_list_costs_the_same_with_1_and_50_conflicts(organiser_client, count_queries):
     jury, members = jury_with_members(5)
     ConflictOfInterest.objects.create(juror=members[0], candidature=shortlisted(jury.edition), reason="Élu")
     organiser_client.get(CONFLICTS)

@@ -1,6 +1,5 @@
 """The jury's pages: dossiers, conflicts of interest, independent scoring, invitations."""
 
-import html as html_module
 import re
 from datetime import timedelta
 from decimal import Decimal
@@ -8,14 +7,13 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from auditions.jury import services
 from auditions.jury.models import Assignment, ConflictOfInterest, Evaluation, JuryMember, Score
 from label.models import Document
+from tests.conftest import text
 from tests.factories import PASSWORD, UserFactory
 from tests.jury.factories import JuryFactory, JuryMemberFactory, assign, scored, shortlisted
 from tests.label.factories import CandidatureFactory, CriterionFactory, EditionFactory, answer_all
@@ -59,16 +57,6 @@ def scores_data(edition, values, action=None, comment=""):
     if action:
         data["action"] = action
     return data
-
-
-def text(response):
-    return html_module.unescape(response.content.decode())
-
-
-def count_queries(client, url):
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(url).status_code == 200
-    return len(captured.captured_queries)
 
 
 def dossier_url(assignment):
@@ -143,7 +131,7 @@ def test_the_nav_shows_the_jury_space_to_jurors_only(client, jury):
     assert "Espace jury" in text(client.get(reverse("label:my_candidatures")))
 
 
-def test_home_costs_the_same_with_1_and_200_assignments(client, jury, edition):
+def test_home_costs_the_same_with_1_and_200_assignments(client, jury, edition, count_queries):
     juror = member(jury)
     other_jury = JuryFactory(edition=edition)
     JuryMemberFactory(jury=other_jury, user=juror)
@@ -240,7 +228,7 @@ def test_a_juror_declares_only_for_candidatures_of_their_juries_still_scoring(cl
     assert not ConflictOfInterest.objects.exists()
 
 
-def test_the_conflicts_page_costs_the_same_with_1_and_60_candidatures(client, jury, edition):
+def test_the_conflicts_page_costs_the_same_with_1_and_60_candidatures(client, jury, edition, count_queries):
     juror = member(jury)
     shortlisted(edition)
     client.force_login(juror)
@@ -310,7 +298,9 @@ def test_the_dossier_shows_the_candidature_beside_the_scoring_form(client, jury,
     assert client.get(reverse("label:download", kwargs={"pk": document.pk})).status_code == 200
 
 
-def test_the_dossier_page_costs_the_same_with_1_and_many_criteria_documents_and_juries(client, jury, edition):
+def test_the_dossier_page_costs_the_same_with_1_and_many_criteria_documents_and_juries(
+    client, jury, edition, count_queries
+):
     juror, other = member(jury), member(jury)
     edition.jurors_see_other_scores = True
     edition.save()
@@ -572,7 +562,7 @@ def test_an_existing_user_logs_in_then_accepts(client, jury):
     assert membership.state == JuryMember.State.ACCEPTED
 
 
-def test_a_bad_or_expired_token_gets_a_clear_message(client, jury, monkeypatch):
+def test_a_bad_or_expired_token_gets_a_clear_message(client, jury, clock):
     membership = JuryMemberFactory(jury=jury, state=JuryMember.State.INVITED)
     token = services.invitation_token(membership)
 
@@ -580,7 +570,7 @@ def test_a_bad_or_expired_token_gets_a_clear_message(client, jury, monkeypatch):
     assert tampered.status_code == 400
     assert "Ce lien d'invitation n'est pas valide." in text(tampered)
 
-    monkeypatch.setattr(services, "INVITATION_MAX_AGE", -1)
+    clock.set(timezone.now() + timedelta(seconds=services.INVITATION_MAX_AGE + 1))
     expired = client.get(reverse("jury:invitation", kwargs={"token": token}))
     assert expired.status_code == 400
     assert "Cette invitation a expiré" in text(expired)

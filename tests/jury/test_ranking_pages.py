@@ -10,8 +10,6 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -502,12 +500,6 @@ def test_the_laureate_mail_invites_to_the_forum_with_a_prefilled_registration(cl
 # --- the cost of each page -----------------------------------------------------------------------
 
 
-def count_queries(client, url, data=None):
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(url, data).status_code == 200
-    return len(captured.captured_queries)
-
-
 def add_laureates(jury, jurors, number):
     for index in range(number):
         candidature = make_candidature(
@@ -521,7 +513,7 @@ def add_laureates(jury, jurors, number):
             scored(jury, juror, candidature, [(index + position) % 6, (index * position) % 6])
 
 
-def test_each_page_costs_the_same_with_1_and_200_candidatures(client, organiser, forum):
+def test_each_page_costs_the_same_with_1_and_200_candidatures(client, organiser, forum, count_queries):
     edition = EditionFactory(slug="cout", forum=forum)
     CriterionFactory(edition=edition, name="Innovation", eliminatory_threshold=Decimal(1))
     CriterionFactory(edition=edition, name="Usagers")

@@ -154,7 +154,7 @@ def test_scores_outside_the_scale_period_or_owner_are_refused(scoring):
 # --- reminders --------------------------------------------------------------------------------
 
 
-def test_reminders_once_per_juror_and_milestone_none_to_those_who_finished(monkeypatch):
+def test_reminders_once_per_juror_and_milestone_none_to_those_who_finished(clock):
     jury, (done, late, *_rest) = jury_with_members(3)
     CriterionFactory(edition=jury.edition)
     first, second = shortlisted(jury.edition), shortlisted(jury.edition)
@@ -168,7 +168,7 @@ def test_reminders_once_per_juror_and_milestone_none_to_those_who_finished(monke
         jury.scoring_closes_at - timedelta(hours=20),
         jury.scoring_closes_at - timedelta(hours=2),
     ):
-        monkeypatch.setattr(timezone, "now", lambda instant=instant: instant)
+        clock.set(instant)
         services.remind_jurors()
 
     reminders = Notification.objects.filter(kind="jury_reminder").order_by("created_at")

@@ -7,8 +7,6 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Permission
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.html import escape
 from openpyxl import load_workbook
@@ -16,6 +14,7 @@ from openpyxl import load_workbook
 from events.models import Region
 from label.models import Candidature, Document, HistoryEntry, Status
 from notifications.models import Notification
+from tests.conftest import messages_of
 from tests.factories import UserFactory
 
 from .admin_factories import PARIS, CandidatureFactory, CriterionFactory, EditionFactory, add_document, complete
@@ -63,15 +62,6 @@ def dossiers(edition, count, **fields):
     return [complete(CandidatureFactory(edition=edition, **fields), criteria) for _ in range(count)]
 
 
-def count_queries(client, url, **params):
-    with CaptureQueriesContext(connection) as context:
-        response = client.get(url, params)
-        assert response.status_code == 200
-        if response.streaming:
-            b"".join(response.streaming_content)
-    return len(context.captured_queries)
-
-
 def post_action(client, action, candidatures, **params):
     query = "?" + "&".join(f"{key}={value}" for key, value in params.items()) if params else ""
     return client.post(
@@ -81,10 +71,6 @@ def post_action(client, action, candidatures, **params):
     )
 
 
-def messages_of(response):
-    return [str(message) for message in response.context["messages"]]
-
-
 def statuses(candidatures):
     return [Candidature.objects.get(pk=candidature.pk).status for candidature in candidatures]
 
@@ -92,7 +78,7 @@ def statuses(candidatures):
 # --- pages cost the same with 1 and many rows ----------------------------------------
 
 
-def test_the_changelist_costs_the_same_with_1_and_50_candidatures(organiser_client, edition):
+def test_the_changelist_costs_the_same_with_1_and_50_candidatures(organiser_client, edition, count_queries):
     dossiers(edition, 1)
     organiser_client.get(CHANGELIST)
     one = count_queries(organiser_client, CHANGELIST)
@@ -102,7 +88,7 @@ def test_the_changelist_costs_the_same_with_1_and_50_candidatures(organiser_clie
     assert response.context["cl"].result_count == 50
 
 
-def test_the_change_page_costs_the_same_for_a_small_and_a_full_dossier(organiser_client, edition):
+def test_the_change_page_costs_the_same_for_a_small_and_a_full_dossier(organiser_client, edition, count_queries):
     small = complete(CandidatureFactory(edition=edition), list(edition.criteria.all())[:1], documents=1, history=1)
     full = complete(CandidatureFactory(edition=edition), edition.criteria.all(), documents=5, history=12)
     dossiers(edition, 48)
@@ -155,7 +141,9 @@ def test_the_change_page_shows_answers_documents_and_history(organiser_client, e
     assert f'<div class="readonly"><a href="{owner_url}">{escape(candidature.owner)}</a></div>' in html
 
 
-def test_the_edition_page_shows_figures_and_costs_the_same_with_1_and_50_candidatures(organiser_client, edition):
+def test_the_edition_page_shows_figures_and_costs_the_same_with_1_and_50_candidatures(
+    organiser_client, edition, count_queries
+):
     url = reverse("admin:label_edition_change", args=[edition.pk])
     CandidatureFactory(edition=edition)
     organiser_client.get(url)
@@ -534,7 +522,7 @@ def test_the_xlsx_export_has_typed_cells_and_a_column_per_criterion(organiser_cl
 
 
 @pytest.mark.parametrize("url", [EXPORT_CSV, EXPORT_XLSX])
-def test_an_export_costs_the_same_with_1_and_50_rows(organiser_client, edition, url):
+def test_an_export_costs_the_same_with_1_and_50_rows(organiser_client, edition, url, count_queries):
     dossiers(edition, 1)
     count_queries(organiser_client, url)
     one = count_queries(organiser_client, url)

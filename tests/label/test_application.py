@@ -5,8 +5,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import connection, connections
-from django.test.utils import CaptureQueriesContext
+from django.db import connections
 from django.urls import reverse
 from django.utils import timezone
 
@@ -27,17 +26,6 @@ def edition():
     CriterionFactory(edition=edition, name="Innovation", order=1)
     CriterionFactory(edition=edition, name="Prise en compte des usagers", order=2)
     return edition
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    """Set the time seen by the code under test."""
-
-    class Clock:
-        def set(self, instant):
-            monkeypatch.setattr(timezone, "now", lambda: instant)
-
-    return Clock()
 
 
 def step_url(edition, step):
@@ -453,13 +441,7 @@ def test_draft_reminders_are_sent_once_per_milestone(clock, edition):
 # --- query counts --------------------------------------------------------------------
 
 
-def count_queries(client, url):
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(url).status_code == 200
-    return len(captured.captured_queries)
-
-
-def test_the_call_page_costs_the_same_with_1_and_50_candidatures_and_criteria(client, edition):
+def test_the_call_page_costs_the_same_with_1_and_50_candidatures_and_criteria(client, edition, count_queries):
     url = reverse("label:call", kwargs={"edition": edition.slug})
     CandidatureFactory(edition=edition)
     client.get(url)
@@ -469,7 +451,7 @@ def test_the_call_page_costs_the_same_with_1_and_50_candidatures_and_criteria(cl
     assert count_queries(client, url) == one
 
 
-def test_my_candidatures_costs_the_same_with_1_and_50(client):
+def test_my_candidatures_costs_the_same_with_1_and_50(client, count_queries):
     owner = UserFactory()
     client.force_login(owner)
     CandidatureFactory(owner=owner)
@@ -481,7 +463,7 @@ def test_my_candidatures_costs_the_same_with_1_and_50(client):
     assert count_queries(client, url) == one
 
 
-def test_the_recap_and_receipt_cost_the_same_with_1_and_5_documents(client, edition):
+def test_the_recap_and_receipt_cost_the_same_with_1_and_5_documents(client, edition, count_queries):
     candidature = answer_all(CandidatureFactory(edition=edition))
     client.force_login(candidature.owner)
     services.add_document(candidature, upload("a.pdf", PDF), "annex", candidature.owner)

@@ -6,8 +6,6 @@ from html import unescape
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -25,17 +23,6 @@ CLOSES_AT = datetime(2020, 6, 20, tzinfo=PARIS)
 LAST_SECOND = CLOSES_AT - timedelta(seconds=1)
 # 23:30 UTC on 18 June is already 19 June in Paris.
 SUBMITTED_AT = datetime(2020, 6, 18, 23, 30, tzinfo=ZoneInfo("UTC"))
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    """Set the time seen by the page."""
-
-    class Clock:
-        def set(self, instant):
-            monkeypatch.setattr(timezone, "now", lambda: instant)
-
-    return Clock()
 
 
 @pytest.fixture
@@ -158,18 +145,12 @@ def test_the_later_statuses_read_the_same_before_and_after_the_deadline(edition,
     assert [workflow.next_step(candidature, now) for now in (LAST_SECOND, CLOSES_AT)] == [sentence, sentence]
 
 
-def count_queries(client):
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(URL).status_code == 200
-    return len(captured.captured_queries)
-
-
-def test_the_page_costs_the_same_with_1_and_12_candidatures_before_and_after_their_deadlines(client):
+def test_the_page_costs_the_same_with_1_and_12_candidatures_before_and_after_their_deadlines(client, count_queries):
     owner = UserFactory()
     CandidatureFactory(owner=owner)
     client.force_login(owner)
     client.get(URL)
-    one = count_queries(client)
+    one = count_queries(client, URL)
     now = timezone.now()
     for index in range(6):
         closed = EditionFactory(opens_at=now - timedelta(days=60), closes_at=now - timedelta(days=1))
@@ -187,7 +168,7 @@ def test_the_page_costs_the_same_with_1_and_12_candidatures_before_and_after_the
                     extended_until=now + timedelta(days=1) if index == 2 else None,
                 )
 
-    assert count_queries(client) == one
+    assert count_queries(client, URL) == one
     assert len(cards(client, owner)) == 13
 
 

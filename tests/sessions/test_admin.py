@@ -4,8 +4,6 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -14,6 +12,7 @@ from auditions.sessions import convocations
 from auditions.sessions.models import AuditionSession, Availability, Slot
 from label.models import Status
 from notifications.models import Notification
+from tests.conftest import messages_of
 from tests.factories import UserFactory
 from tests.jury.factories import JuryFactory, JuryMemberFactory, shortlisted
 from tests.label.factories import EditionFactory
@@ -49,17 +48,6 @@ def change_url(session):
     return reverse("admin:auditions_auditionsession_change", args=[session.pk])
 
 
-def count_queries(client, url):
-    with CaptureQueriesContext(connection) as context:
-        response = client.get(url)
-        assert response.status_code == 200
-    return len(context.captured_queries)
-
-
-def messages_of(response):
-    return [str(message) for message in response.context["messages"]]
-
-
 def post_action(client, action, sessions):
     return client.post(SESSIONS, {"action": action, "_selected_action": [s.pk for s in sessions]}, follow=True)
 
@@ -76,7 +64,7 @@ def available(candidature, session, *ranges):
 # --- the change page costs the same with 1 and 40 slots -------------------------------------------
 
 
-def test_the_session_page_costs_the_same_with_1_and_40_slots(organiser_client):
+def test_the_session_page_costs_the_same_with_1_and_40_slots(organiser_client, count_queries):
     session = make_session()
     step = timedelta(minutes=25)
 

@@ -12,9 +12,7 @@ from html import unescape
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import connection
 from django.db.models import F
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -457,13 +455,7 @@ def test_a_row_left_by_its_candidature_says_a_cancellation_is_due(organiser_clie
     )
 
 
-def count_queries(client, url):
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(url).status_code == 200
-    return len(captured.captured_queries)
-
-
-def test_the_session_page_with_convocations_costs_the_same_with_1_and_40_rows(organiser_client):
+def test_the_session_page_with_convocations_costs_the_same_with_1_and_40_rows(organiser_client, count_queries):
     day = timezone.localdate() + timedelta(days=10)
     session = AuditionSession.objects.create(
         edition=EditionFactory(),

@@ -1,14 +1,11 @@
 """Audition sessions as candidates, jurors and the public see them: availability, programme, convocations."""
 
-import html as html_module
 import re
 from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -22,6 +19,7 @@ from auditions.sessions.scheduling import generate_slots
 from core.templatetags.paris_time import deadline_phrase, paris_datetime
 from events.models import Region
 from label.models import Status
+from tests.conftest import text
 from tests.events.factories import EventFactory
 from tests.factories import UserFactory
 from tests.jury.factories import JuryFactory, JuryMemberFactory, shortlisted
@@ -60,10 +58,6 @@ def place(session, starts_at, candidature, minutes=20):
     )
 
 
-def text(response):
-    return html_module.unescape(response.content.decode())
-
-
 def words(response):
     """The page's visible text, tags removed and white space collapsed."""
     return " ".join(re.sub(r"<[^>]+>", " ", text(response)).split())
@@ -98,12 +92,6 @@ def table_rows(response):
     parser = _Rows()
     parser.feed(response.content.decode())
     return [tuple(row) for row in parser.rows]
-
-
-def count_queries(client, url):
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(url).status_code == 200
-    return len(captured.captured_queries)
 
 
 def programme_url(edition):
@@ -514,7 +502,7 @@ def test_the_availability_page_needs_an_account(client, candidate):
     assert (response.status_code, response["Location"]) == (302, f"{reverse('accounts:login')}?next={url}")
 
 
-def test_the_availability_page_costs_the_same_with_1_and_40_sessions(client, candidate):
+def test_the_availability_page_costs_the_same_with_1_and_40_sessions(client, candidate, count_queries):
     future_session(candidate.edition)
     client.force_login(candidate.owner)
     url = availability_url(candidate.edition)
@@ -529,7 +517,7 @@ def test_the_availability_page_costs_the_same_with_1_and_40_sessions(client, can
 # --- query counts of the public programme and of /mes-candidatures/ --------------------------------
 
 
-def test_the_programme_costs_the_same_with_1_and_40_slots(client):
+def test_the_programme_costs_the_same_with_1_and_40_slots(client, count_queries):
     edition = EditionFactory()
     session = make_session(edition, paris(2030, 3, 5, 9), paris(2030, 3, 5, 19), broadcast_event=EventFactory())
     place(session, session.starts_at, shortlisted(edition))
@@ -550,7 +538,7 @@ def test_the_programme_costs_the_same_with_1_and_40_slots(client):
     assert count_queries(client, url) == one
 
 
-def test_my_candidatures_with_convocations_costs_the_same_with_1_and_10(client):
+def test_my_candidatures_with_convocations_costs_the_same_with_1_and_10(client, count_queries):
     owner = UserFactory()
     session = make_session(EditionFactory(), paris(2030, 3, 5, 9), paris(2030, 3, 5, 19))
     place(session, session.starts_at, shortlisted(session.edition, owner=owner))
@@ -608,7 +596,7 @@ def test_a_juror_sees_the_upcoming_published_sessions_of_their_editions(client):
     assert f'href="{programme_url(edition)}"' in text(response)
 
 
-def test_the_jury_home_costs_the_same_with_1_and_5_sessions(client):
+def test_the_jury_home_costs_the_same_with_1_and_5_sessions(client, count_queries):
     member = JuryMemberFactory()
     future_session(member.jury.edition, published=True)
     client.force_login(member.user)

@@ -1,33 +1,29 @@
 """``seed_demo`` builds the events once, sends nothing, links them to the label and keeps the next ones ahead."""
 
 from datetime import date, datetime, time, timedelta
-from io import StringIO
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
-from django.core.management import call_command
 from django.utils import timezone
 
-from events import demo, services
+from demo import events as demo_events
+from events import services
 from events.models import Event, EventPartner, Partner, ProgrammeItem, Registration
 from label.models import Edition
 from notifications.models import Notification
 
+from .seeding import count_rows, seed
+
 pytestmark = pytest.mark.django_db
 
 PARIS = ZoneInfo("Europe/Paris")
-
-
-def seed():
-    call_command("seed_demo", stdout=StringIO())
+NEXT_MEETING_SLUG = "rencontre-regionale-lyon"
+NEXT_FORUM_SLUG = "prochain-forum-national"
 
 
 def counts():
-    return {
-        model.__name__: model.objects.count()
-        for model in (Event, Partner, EventPartner, ProgrammeItem, Registration, Notification)
-    }
+    return count_rows(Event, Partner, EventPartner, ProgrammeItem, Registration, Notification)
 
 
 def test_seeding_twice_changes_nothing_more_and_sends_nothing():
@@ -100,16 +96,16 @@ def test_the_editions_are_linked_to_their_meetings_and_forums():
 
     assert closed.forum.slug == "forum-national-2021"
     assert [event.slug for event in closed.regional_meetings.all()] == ["dunkerque-2020"]
-    assert current.forum.slug == demo.NEXT_FORUM_SLUG
-    assert [event.slug for event in current.regional_meetings.all()] == [demo.NEXT_MEETING_SLUG]
+    assert current.forum.slug == NEXT_FORUM_SLUG
+    assert [event.slug for event in current.regional_meetings.all()] == [NEXT_MEETING_SLUG]
 
 
 def test_the_next_events_lie_ahead_on_the_days_of_the_current_edition_milestones():
     seed()
     today = timezone.localdate()
     current = Edition.objects.exclude(slug="2020").get()
-    meeting = Event.objects.get(slug=demo.NEXT_MEETING_SLUG)
-    forum = Event.objects.get(slug=demo.NEXT_FORUM_SLUG)
+    meeting = Event.objects.get(slug=NEXT_MEETING_SLUG)
+    forum = Event.objects.get(slug=NEXT_FORUM_SLUG)
 
     assert meeting.starts_at == datetime.combine(today + timedelta(days=58), time(9, 30), tzinfo=PARIS)
     assert (meeting.capacity, meeting.mode, meeting.region.code, meeting.registration_state()) == (
@@ -126,7 +122,7 @@ def test_the_next_events_lie_ahead_on_the_days_of_the_current_edition_milestones
 
 def test_the_last_seat_of_the_next_meeting_then_the_waiting_list_can_be_tried():
     seed()
-    meeting = Event.objects.get(slug=demo.NEXT_MEETING_SLUG)
+    meeting = Event.objects.get(slug=NEXT_MEETING_SLUG)
 
     last_seat = services.register(meeting, "Léa Vasseur", "lea@lyon.example", "Ville de Lyon", "on_site")
     waiting = services.register(meeting, "Marc Petit", "marc@lyon.example", "Ville de Vienne", "on_site")
@@ -135,9 +131,10 @@ def test_the_last_seat_of_the_next_meeting_then_the_waiting_list_can_be_tried():
 
 
 def test_a_later_run_moves_the_next_events_with_the_day():
-    partners = demo._partners()
-    demo.seed_upcoming(partners, date(2031, 3, 1))
-    meeting, forum = demo.seed_upcoming(partners, date(2031, 3, 11))
+    partners = demo_events.seed_partners()
+    for spec in demo_events.upcoming():
+        demo_events.seed_event(spec, partners, date(2031, 3, 1))
+    meeting, forum = (demo_events.seed_event(spec, partners, date(2031, 3, 11)) for spec in demo_events.upcoming())
 
     assert Event.objects.count() == 2
     assert (meeting.starts_at, meeting.ends_at) == (
@@ -148,4 +145,4 @@ def test_a_later_run_moves_the_next_events_with_the_day():
     assert forum.title == "Forum national 2031 du Label Territoire Innovant"
     lunch = meeting.programme.get(title="Déjeuner")
     assert lunch.starts_at == datetime(2031, 5, 8, 12, 0, tzinfo=PARIS)
-    assert meeting.programme.count() == len(demo.PROGRAMME_NEXT_MEETING)
+    assert meeting.programme.count() == len(demo_events.upcoming()[0]["programme"])

@@ -1,20 +1,19 @@
 """``seed_demo`` builds the audition sessions once: 23 June 2020 as it ran, and the current edition's coming one."""
 
 from datetime import datetime, timedelta
-from io import StringIO
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
-from django.core.management import call_command
 from django.utils import timezone
 from django.utils.html import escape
 
-import auditions.demo  # noqa: F401  (registers the seeders until AuditionsConfig.ready() imports it)
 from auditions.sessions import convocations, scheduling
 from auditions.sessions.models import AuditionSession, Availability, Convocation, SessionBreak, Slot
 from label.models import Edition, Status
 from notifications.models import Notification
+
+from .seeding import count_rows, seed
 
 pytestmark = pytest.mark.django_db
 
@@ -30,15 +29,8 @@ RUNNING_ORDER = [
 ]
 
 
-def seed():
-    call_command("seed_demo", stdout=StringIO())
-
-
 def counts():
-    return {
-        model.__name__: model.objects.count()
-        for model in (AuditionSession, SessionBreak, Slot, Convocation, Availability, Notification)
-    }
+    return count_rows(AuditionSession, SessionBreak, Slot, Convocation, Availability, Notification)
 
 
 def session_2020():

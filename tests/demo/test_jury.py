@@ -2,20 +2,19 @@
 
 from collections import Counter
 from datetime import datetime
-from io import StringIO
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
-from django.core.management import call_command
 
-import auditions.demo  # noqa: F401  (registers the seeder until AuditionsConfig.ready() imports it)
-from accounts.demo import demo_user
 from auditions.jury import services
 from auditions.jury.models import Assignment, ConflictOfInterest, Evaluation, Jury, JuryMember, Score
 from auditions.jury.ranking import SEVERITY_NOTICE, ranking
+from demo.people import user as demo_user
 from label.models import Candidature, Edition, HistoryEntry, Level, Status
 from notifications.models import Notification
+
+from .seeding import count_rows, seed
 
 pytestmark = pytest.mark.django_db
 
@@ -25,25 +24,10 @@ SCORED = [*AUDITIONED, "Département du Nord"]
 UNSCORED = ["Valenciennes Métropole", "Ville d'Arras", "Agglomération de la Région de Compiègne", "Amiens Métropole"]
 
 
-def seed():
-    call_command("seed_demo", stdout=StringIO())
-
-
 def counts():
-    return {
-        model.__name__: model.objects.count()
-        for model in (
-            Jury,
-            JuryMember,
-            ConflictOfInterest,
-            Assignment,
-            Evaluation,
-            Score,
-            HistoryEntry,
-            Candidature,
-            Notification,
-        )
-    }
+    return count_rows(
+        Jury, JuryMember, ConflictOfInterest, Assignment, Evaluation, Score, HistoryEntry, Candidature, Notification
+    )
 
 
 def jury():

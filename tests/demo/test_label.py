@@ -2,34 +2,26 @@
 
 from collections import Counter
 from datetime import date, datetime, timedelta
-from io import StringIO
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
-from django.core.management import call_command
 from django.utils import timezone
 
-from accounts.demo import DEMO_PASSWORD, demo_user
 from accounts.models import User
-from label import demo
+from demo import editions, events, people
 from label.models import Candidature, Criterion, CriterionAnswer, Edition, HistoryEntry, Milestone, Status
 from notifications.models import Notification
+
+from .seeding import count_rows, seed
 
 pytestmark = pytest.mark.django_db
 
 PARIS = ZoneInfo("Europe/Paris")
 
 
-def seed():
-    call_command("seed_demo", stdout=StringIO())
-
-
 def counts():
-    return {
-        model.__name__: model.objects.count()
-        for model in (Edition, Criterion, Milestone, Candidature, CriterionAnswer, HistoryEntry, User, Notification)
-    }
+    return count_rows(Edition, Criterion, Milestone, Candidature, CriterionAnswer, HistoryEntry, User, Notification)
 
 
 def test_seeding_twice_changes_nothing_more_and_sends_nothing():
@@ -90,7 +82,7 @@ def test_the_2020_candidatures_are_submitted_in_time_with_consistent_trails():
         Status.ELIGIBLE: 1,
         Status.INELIGIBLE: 1,
         Status.SHORTLISTED: 4,
-        Status.LAUREATE: 3,  # the jury of auditions/demo.py published its results
+        Status.LAUREATE: 3,  # the jury's results, published on 15 July 2020
         Status.NOT_RETAINED: 2,
     }
     assert len({c.owner_id for c in candidatures}) == 12
@@ -132,8 +124,8 @@ def test_the_current_call_is_open_now_until_30_days_from_today():
 
 
 def test_a_later_run_moves_the_current_call_with_the_day():
-    demo.seed_current(date(2031, 3, 1))
-    edition = demo.seed_current(date(2031, 3, 11))
+    editions.seed_current(date(2031, 3, 1), events.seed(date(2031, 3, 1)))
+    edition = editions.seed_current(date(2031, 3, 11), events.seed(date(2031, 3, 11)))
 
     assert Edition.objects.filter(slug="2031").count() == 1
     assert edition.closes_at == datetime(2031, 4, 10, tzinfo=PARIS)
@@ -149,7 +141,7 @@ def test_a_later_run_moves_the_current_call_with_the_day():
 def test_the_demo_candidate_has_exactly_one_draft_with_the_territory_filled():
     seed()
     seed()
-    drafts = Candidature.objects.filter(owner=demo_user("candidate"))
+    drafts = Candidature.objects.filter(owner=people.user("candidate"))
 
     assert [(c.status, c.territory_name, c.territory_kind, c.region.code, c.population) for c in drafts] == [
         (Status.DRAFT, "Ville de Saint-Omer", "commune", "32", 14_000)
@@ -163,4 +155,4 @@ def test_the_demo_candidate_has_exactly_one_draft_with_the_territory_filled():
 def test_the_territory_accounts_log_in_with_the_demo_password():
     seed()
 
-    assert User.objects.get(email="dunkerque@label-demo.example").check_password(DEMO_PASSWORD)
+    assert User.objects.get(email="dunkerque@label-demo.example").check_password(people.PASSWORD)
