@@ -4,7 +4,7 @@ PYTHON := $(VENV)/bin/python
 PIP    := $(VENV)/bin/pip
 VENDOR := static/vendor
 
-.PHONY: run test lint messages compilemessages assets install install-dev migrate seed clean
+.PHONY: run test lint bench messages compilemessages assets install install-dev migrate seed clean
 
 run: install assets compilemessages migrate seed ## The site on http://127.0.0.1:8000 with a Celery worker and beat
 	DEBUG=$${DEBUG:-true} $(VENV)/bin/honcho start -f Procfile
@@ -16,6 +16,10 @@ lint: install-dev ## ruff, and the import contract between the rooms (pyproject.
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
+
+bench: install-dev assets compilemessages ## Medians and ratios on national-scale data in its own PostgreSQL database (BENCH_DATABASE_URL); fails when a target is missed; BENCH_ARGS=--rebuild
+	@command -v wrk >/dev/null 2>&1 || { echo "Installing wrk from Debian"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+	$(PYTHON) -m bench $(BENCH_ARGS)
 
 messages: install ## Refresh the English catalogue from the French source strings
 	$(PYTHON) manage.py makemessages --locale en --ignore ".venv/*" --ignore "node_modules/*" --ignore "staticfiles/*" --ignore "tests/*" --no-obsolete
