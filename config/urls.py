@@ -3,8 +3,11 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
+from core.pages import public_page
 from label import views as label_views
 from notifications.views import healthz
+
+from .views import switch_language
 
 admin.site.site_header = _("Label Territoire Innovant — administration")
 admin.site.site_title = _("Label Territoire Innovant")
@@ -12,14 +15,18 @@ admin.site.index_title = _("Pilotage du label")
 
 urlpatterns = [
     path("", label_views.home, name="home"),
-    path("accessibilite/", TemplateView.as_view(template_name="pages/accessibility.html"), name="accessibility"),
+    path(
+        "accessibilite/",
+        public_page(TemplateView.as_view(template_name="pages/accessibility.html")),
+        name="accessibility",
+    ),
     path(
         "donnees-personnelles/",
-        TemplateView.as_view(template_name="pages/privacy.html"),
+        public_page(TemplateView.as_view(template_name="pages/privacy.html")),
         name="privacy",
     ),
     path("compte/", include("accounts.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", switch_language, name="set_language"),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("", include("label.urls")),

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from core import calendar, clock
 from core.errors import Refused
-from notifications.services import Attachment, notify
+from notifications.services import Attachment, Mail, notify, notify_many
 
 from .models import Event, Registration
 
@@ -179,14 +179,18 @@ def ics(event, method="PUBLISH"):
     return calendar.ics([entry], product="Evenements", method=method)
 
 
-def _notify(registration, kind, key=None, bulk=False):
+def _context(registration):
     event = registration.event
-    context = {
+    return {
         "registration": registration,
         "event": event,
         "cancel_url": cancel_url(registration),
         "event_url": event_url(event),
     }
+
+
+def _notify(registration, kind):
+    event = registration.event
     attachments = ()
     if kind in ("registration_confirmed", "registration_promoted"):
         with translation.override(registration.language):
@@ -195,24 +199,37 @@ def _notify(registration, kind, key=None, bulk=False):
         kind,
         to=registration.email,
         language=registration.language,
-        context=context,
-        key=key or f"{kind}:{registration.pk}",
+        context=_context(registration),
+        key=f"{kind}:{registration.pk}",
         attachments=attachments,
         related=registration,
         sensitive=True,
-        bulk=bulk,
     )
 
 
+# Registrations read, rendered and stored together; a constant number of queries per batch.
+REMINDER_BATCH = 1000
+
+
 def remind_registrants(now=None):
-    """On the day before (Paris calendar), remind every confirmed registrant once (web TV link for online ones)."""
+    """On the day before (Paris calendar), remind every confirmed registrant once (web TV link for online ones).
+
+    Returns how many reminders were queued: a second run the same day queues none and returns 0.
+    """
     now = clock.now(now)
     tomorrow = timezone.localdate(now) + timedelta(days=1)
     events = Event.objects.published().filter(starts_at__gt=now, starts_at__date=tomorrow)
-    registrations = Registration.objects.filter(event__in=events, status=Status.CONFIRMED).select_related("event")
-    count = 0
-    for registration in registrations:
-        with transaction.atomic():
-            _notify(registration, "event_reminder", key=f"event_reminder:{registration.pk}", bulk=True)
-        count += 1
-    return count
+    registrations = (
+        Registration.objects.filter(event__in=events, status=Status.CONFIRMED).select_related("event").order_by("pk")
+    )
+    mails = (
+        Mail(
+            to=registration.email,
+            language=registration.language,
+            context=_context(registration),
+            key=f"event_reminder:{registration.pk}",
+            related=registration,
+        )
+        for registration in registrations.iterator(chunk_size=REMINDER_BATCH)
+    )
+    return notify_many("event_reminder", mails, sensitive=True, bulk=True, chunk_size=REMINDER_BATCH)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from core.errors import Refused
+from core.pages import expires_by, public_page
 
 from . import services
 from .forms import EventFilterForm, RegistrationForm
@@ -24,17 +25,20 @@ from .storage import public_storage
 Status = Registration.Status
 
 
+@public_page
 def event_list(request):
     now = timezone.now()
     filters = EventFilterForm(request.GET or None)
     events = filters.filter(Event.objects.published().select_related("region"))
     upcoming = list(events.upcoming(now))
     past = Paginator(events.past(now), 20).get_page(request.GET.get("page"))
-    return render(
+    response = render(
         request,
         "events/list.html",
         {"filters": filters, "upcoming": upcoming, "past": past, "now": now, "query": request.GET.urlencode()},
     )
+    # An upcoming event shows "En direct" from its start, and moves to the past ones at its end.
+    return expires_by(response, *(moment for event in upcoming for moment in (event.starts_at, event.ends_at)))
 
 
 PREFILL = {"nom": "full_name", "email": "email", "organisation": "organisation"}
@@ -54,6 +58,7 @@ def _client_address(request):
     return request.META.get("REMOTE_ADDR", "unknown")
 
 
+@public_page
 def event_detail(request, slug):
     event = _event(slug)
     now = timezone.now()
@@ -96,7 +101,7 @@ def event_detail(request, slug):
                         % {"email": registration.email},
                     )
                 return redirect(f"{request.path}#inscription")
-    return render(
+    response = render(
         request,
         "events/detail.html",
         {
@@ -107,6 +112,10 @@ def event_detail(request, slug):
             "registration_state": event.registration_state(now),
             "sections": sections_for(event),
         },
+    )
+    # While registrations are open the page embeds the form's CSRF token: it is never stored (core.pages).
+    return expires_by(
+        response, event.registration_opens_at, event.registration_closes_at, event.starts_at, event.ends_at
     )
 
 

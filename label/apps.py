@@ -7,5 +7,5 @@ class LabelConfig(AppConfig):
     verbose_name = _("Label : éditions et candidatures")
 
     def ready(self):
-        # The forum page's laureates section (the events.sections hook) registers itself.
-        from . import sections  # noqa: F401
+        # The forum page's laureates section (events.sections hook) and the public pages' invalidation connect.
+        from . import sections, signals  # noqa: F401

@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.db.models import Prefetch
-from django.utils import formats, timezone, translation
+from django.utils import formats, numberformat, timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
@@ -95,13 +95,15 @@ class _Echo:
         return value
 
 
-def csv_value(value):
+def csv_value(value, decimal_separator=None):
+    """A cell as text; pass ``decimal_separator`` (the language's) when writing many, to look it up once."""
     if value is None:
         return ""
     if isinstance(value, datetime):
         return value.strftime("%d/%m/%Y %H:%M")
     if isinstance(value, Decimal):
-        return formats.number_format(value, decimal_pos=2)
+        separator = decimal_separator or formats.get_format("DECIMAL_SEPARATOR")
+        return numberformat.format(value, separator, decimal_pos=2)
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return value
@@ -111,10 +113,11 @@ def csv_lines(export, language):
     """UTF-8 with a BOM and ";" between fields: what a French Excel opens without asking."""
     writer = csv.writer(_Echo(), delimiter=";")
     with translation.override(language):
+        separator = formats.get_format("DECIMAL_SEPARATOR")
         yield "\ufeff"
         yield writer.writerow([str(title) for title in export.header()])
         for row in export.rows():
-            yield writer.writerow([csv_value(value) for value in row])
+            yield writer.writerow([csv_value(value, separator) for value in row])
 
 
 def xlsx_cell(sheet, value):

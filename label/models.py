@@ -7,6 +7,7 @@ from django.core.files.storage import FileSystemStorage
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -318,6 +319,11 @@ class Candidature(models.Model):
         if self.extended_until and self.extended_until > self.edition.closes_at:
             return self.extended_until
         return self.edition.closes_at
+
+    @staticmethod
+    def deadline_expression():
+        """``deadline`` in SQL, for filtering candidatures by their own deadline."""
+        return Greatest("edition__closes_at", Coalesce("extended_until", "edition__closes_at"))
 
     def is_writable(self, now=None):
         now = clock.now(now)

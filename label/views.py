@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from core.errors import Refused
+from core.pages import expires_by, public_page
 from events.models import Event
 
 from . import panels, services, workflow
@@ -22,6 +23,7 @@ from .queries import ordered_laureates
 from .steps import RECAP, STEP_BY_SLUG, STEPS, following, missing_for_submission
 
 
+@public_page
 def home(request):
     now = timezone.now()
     editions = list(Edition.objects.filter(published=True).order_by("-closes_at"))
@@ -30,13 +32,15 @@ def home(request):
         "upcoming_editions": [edition for edition in editions if not edition.has_opened(now)],
         "past_editions": [edition for edition in editions if edition.closes_at <= now],
     }
-    return render(request, "label/home.html", context)
+    response = render(request, "label/home.html", context)
+    return expires_by(response, *(moment for edition in editions for moment in (edition.opens_at, edition.closes_at)))
 
 
 def _published_edition(slug):
     return get_object_or_404(Edition.objects.filter(published=True), slug=slug)
 
 
+@public_page
 def call(request, edition):
     edition = get_object_or_404(
         Edition.objects.filter(published=True)
@@ -49,11 +53,12 @@ def call(request, edition):
         mine = (
             Candidature.objects.owned_by(request.user).filter(edition=edition).exclude(status=Status.WITHDRAWN).first()
         )
-    return render(
+    response = render(
         request,
         "label/call.html",
         {"edition": edition, "is_open": edition.is_open(), "has_opened": edition.has_opened(), "mine": mine},
     )
+    return expires_by(response, edition.opens_at, edition.closes_at)
 
 
 def _active_candidature(edition, user):
@@ -198,19 +203,28 @@ def _summary_queryset():
 
 @login_required
 def recap(request, edition):
+    if request.method == "POST":
+        # At a deadline's rush every query counts: the candidature's key alone, then the submission locks and reads it.
+        pk = (
+            Candidature.objects.owned_by(request.user)
+            .filter(edition__slug=edition, edition__published=True)
+            .exclude(status=Status.WITHDRAWN)
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if pk is not None:
+            try:
+                services.submit(Candidature(pk=pk), request.user)
+            except Refused as refusal:
+                messages.error(request, refusal.message)
+            else:
+                messages.success(request, _("Votre candidature est déposée. Un accusé de réception vous a été envoyé."))
+                return redirect("label:candidature", pk=pk)
     edition = _published_edition(edition)
     candidature = _active_candidature(edition, request.user)
     if candidature is None:
         return redirect("label:apply", edition=edition.slug)
     candidature = _summary_queryset().get(pk=candidature.pk)
-    if request.method == "POST":
-        try:
-            services.submit(candidature, request.user)
-        except Refused as refusal:
-            messages.error(request, refusal.message)
-        else:
-            messages.success(request, _("Votre candidature est déposée. Un accusé de réception vous a été envoyé."))
-            return redirect("label:candidature", pk=candidature.pk)
     if not workflow.can("edit", request.user, candidature):
         return redirect("label:candidature", pk=candidature.pk)
     return render(request, "label/recap.html", _summary_context(request, candidature, steps_links=True))
@@ -299,6 +313,7 @@ def download(request, pk):
     return response
 
 
+@public_page
 @require_GET
 def laureates(request, edition):
     edition = get_object_or_404(Edition.objects.filter(published=True).select_related("forum"), slug=edition)

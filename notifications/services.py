@@ -1,18 +1,23 @@
 """The outbox: every e-mail of the platform is written here, then sent by a worker.
 
 ``notify`` stores the message in the caller's transaction and hands it to
-Celery only once that transaction commits; ``deliver`` is what the worker
-runs; ``sweep`` catches whatever the broker or a worker dropped.
+Celery only once that transaction commits; ``notify_many`` does the same for a
+batch (reminders), and ``compose`` then ``store`` for a few e-mails rendered
+before they are stored; ``deliver`` is what the worker runs; ``sweep`` catches
+whatever the broker or a worker dropped.
 """
 
 import logging
+import re
 import smtplib
 import time
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from email.utils import parseaddr
+from functools import lru_cache, partial
+from itertools import islice
 from urllib.parse import urlsplit
 
 from celery.exceptions import SoftTimeLimitExceeded
@@ -22,9 +27,12 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template import TemplateDoesNotExist
-from django.template.loader import render_to_string
+from django.template.loader import get_template
 from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
+from django.utils.html import escape, linebreaks, urlize
+from django.utils.safestring import mark_safe
+from django.utils.text import normalize_newlines
 
 from core import clock
 
@@ -37,7 +45,7 @@ Status = Notification.Status
 # When this process last failed to reach each broker (by URL): requests skip publishing for a short while after.
 _broker_failures = {}
 
-# Set by ``muted()`` for the current thread or task: ``notify`` then stores nothing.
+# Set by ``muted()`` for the current thread or task: ``notify``, ``notify_many`` and ``store`` then store nothing.
 _muted = ContextVar("notifications_muted", default=False)
 
 
@@ -56,28 +64,79 @@ class RetryLater(Exception):
         self.countdown = countdown
 
 
+@dataclass(frozen=True)
+class Mail:
+    """One e-mail of a batch: to whom (a user or an address), with what context, under which idempotency key."""
+
+    to: object
+    key: str
+    context: dict = field(default_factory=dict)
+    related: object = None
+    language: str | None = None
+    attachments: tuple = ()
+    # Mails of a batch with the same variant (not None) and language are rendered once: they say the same to each.
+    variant: object = None
+
+
 def _recipient(to, language):
     if isinstance(to, str):
         return to, language or settings.LANGUAGE_CODE, None
     return to.email, language or getattr(to, "language", "") or settings.LANGUAGE_CODE, to
 
 
+class Renderer:
+    """Renders the e-mails of one kind: its templates looked up once, what several e-mails share rendered once."""
+
+    def __init__(self, kind):
+        self.subject = get_template(f"notifications/{kind}/subject.txt")
+        self.text = get_template(f"notifications/{kind}/body.txt")
+        try:
+            self.html = get_template(f"notifications/{kind}/body.html")
+        except TemplateDoesNotExist:
+            # A kind without its own HTML gets its text laid out in the common frame (``text_as_html``).
+            self.html = None
+            self.frame = get_template("notifications/email_from_text.html")
+        self.variants = {}
+
+    def render(self, context, language, variant=None):
+        """Subject, text and HTML bodies in ``language``, which the caller has activated."""
+        if variant is not None and (language, variant) in self.variants:
+            return self.variants[language, variant]
+        subject = " ".join(self.subject.render(context).split())
+        text = self.text.render(context).strip()
+        if self.html is not None:
+            html = self.html.render(context)
+        else:
+            html = self.frame.render({**context, "body": text_as_html(text)})
+        rendered = subject, text + "\n", html
+        if variant is not None:
+            self.variants[language, variant] = rendered
+        return rendered
+
+
+PARAGRAPH_BREAK = re.compile(r"\n{2,}")
+
+
+def text_as_html(text):
+    """``text|urlize|linebreaks``, paragraph by paragraph: e-mails share most of theirs, each made once."""
+    return mark_safe("\n\n".join(_paragraph_as_html(part) for part in PARAGRAPH_BREAK.split(normalize_newlines(text))))
+
+
+# Kept by the process: the paragraphs of a receipt or a reminder repeat from one e-mail to the next.
+@lru_cache(maxsize=4096)
+def _paragraph_as_html(paragraph):
+    return linebreaks(urlize(paragraph, nofollow=True, autoescape=True))
+
+
 def render(kind, context, language):
     """Subject, text and HTML bodies of ``kind`` rendered in ``language`` (the HTML may come from the text)."""
     with translation.override(language):
-        subject = render_to_string(f"notifications/{kind}/subject.txt", context)
-        text = render_to_string(f"notifications/{kind}/body.txt", context)
-        try:
-            html = render_to_string(f"notifications/{kind}/body.html", context)
-        except TemplateDoesNotExist:
-            # A kind without its own HTML gets its text laid out in the common frame.
-            html = render_to_string("notifications/email_from_text.html", {**context, "text": text.strip()})
-    return " ".join(subject.split()), text.strip() + "\n", html
+        return Renderer(kind).render(context, language)
 
 
 @contextmanager
 def muted():
-    """Within the block ``notify`` queues nothing and returns None: replaying past events must e-mail nobody."""
+    """Within the block nothing is queued (``notify`` returns None): replaying past events must e-mail nobody."""
     token = _muted.set(True)
     try:
         yield
@@ -113,10 +172,38 @@ def notify(
         if existing is not None:
             return existing
     address, language, user = _recipient(to, language)
-    full_context = {"site_url": settings.SITE_URL, "recipient": user, **(context or {})}
-    subject, text, html = render(kind, full_context, language)
+    rendered = render(kind, _full_context(context, user), language)
+    notification = _row(
+        kind,
+        address,
+        language,
+        rendered,
+        send_after=send_after,
+        sensitive=sensitive,
+        bulk=bulk,
+        key=key,
+        related=related,
+        attachments=attachments,
+    )
+    try:
+        with transaction.atomic():
+            notification.save()
+    except IntegrityError:
+        # Another transaction stored the same key first: theirs is the one sent.
+        return Notification.objects.get(idempotency_key=key)
+    if notification.dispatched_at is not None:
+        transaction.on_commit(lambda: dispatch(notification.pk, bulk=bulk))
+    return notification
+
+
+def _full_context(context, user):
+    return {"site_url": settings.SITE_URL, "recipient": user, **(context or {})}
+
+
+def _row(kind, address, language, rendered, *, send_after, sensitive, bulk, key=None, related=None, attachments=()):
+    """An unsaved row of the outbox; due rows are marked as handed to the broker, which happens after commit."""
+    subject, text, html = rendered
     now = timezone.now()
-    due = send_after is None or send_after <= now
     notification = Notification(
         kind=kind,
         recipient=address,
@@ -128,26 +215,131 @@ def notify(
         sensitive=sensitive,
         bulk=bulk,
         send_after=send_after,
-        dispatched_at=now if due else None,
+        dispatched_at=now if send_after is None or send_after <= now else None,
     )
     if key is not None:
         notification.idempotency_key = key
     if related is not None:
         notification.content_type = ContentType.objects.get_for_model(related)
         notification.object_id = str(related.pk)
-    try:
-        with transaction.atomic():
-            notification.save()
-    except IntegrityError:
-        # Another transaction stored the same key first: theirs is the one sent.
-        return Notification.objects.get(idempotency_key=key)
-    if due:
-        transaction.on_commit(lambda: dispatch(notification.pk, bulk=bulk))
     return notification
+
+
+def compose(kind, mails, *, send_after=None, sensitive=False, bulk=False):
+    """The ``mails`` (``Mail``) of ``kind`` rendered each in its recipient's language, as unsaved rows in order.
+
+    ``store`` writes them. Rendering apart lets a caller render before it takes
+    a lock and store after; ``fill`` then writes in what was known only under
+    that lock. Inside ``muted()`` there is nothing to render: an empty list.
+    """
+    if _muted.get() or not mails:
+        return []
+    renderer = Renderer(kind)
+    recipients = [_recipient(mail.to, mail.language) for mail in mails]
+    rows = [None] * len(mails)
+    # One language at a time: switching the active language for each e-mail adds up over thousands of them.
+    for language in dict.fromkeys(language for _address, language, _user in recipients):
+        with translation.override(language):
+            for index, (mail, (address, mail_language, user)) in enumerate(zip(mails, recipients, strict=True)):
+                if mail_language != language:
+                    continue
+                rendered = renderer.render(_full_context(mail.context, user), language, mail.variant)
+                rows[index] = _row(
+                    kind,
+                    address,
+                    language,
+                    rendered,
+                    send_after=send_after,
+                    sensitive=sensitive,
+                    bulk=bulk,
+                    key=mail.key,
+                    related=mail.related,
+                    attachments=mail.attachments,
+                )
+    return rows
+
+
+def fill(rows, placeholder, value):
+    """Write ``value`` (plain text) where the rendered ``rows`` hold ``placeholder``, a value known only after."""
+    for row in rows:
+        row.subject = row.subject.replace(placeholder, value)
+        row.body_text = row.body_text.replace(placeholder, value)
+        row.body_html = row.body_html.replace(placeholder, escape(value))
+
+
+def _stored_keys(keys):
+    return set(Notification.objects.filter(idempotency_key__in=list(keys)).values_list("idempotency_key", flat=True))
+
+
+def store(rows, *, new_keys=False):
+    """Insert the rows (from ``compose``) but those whose key is stored already; returns those inserted.
+
+    The statement runs in the caller's transaction and the due rows are handed
+    to the broker after commit, together. ``new_keys`` says that the keys name
+    something the caller's transaction created (a history entry): no other can
+    hold them, so the rows are inserted without the savepoint that would let the
+    transaction go on after a conflict. Inside ``muted()`` nothing is stored.
+    """
+    if _muted.get():
+        return []
+    created = Notification.objects.bulk_create(rows) if new_keys else _insert(rows)
+    due = [(row.pk, row.bulk) for row in created if row.dispatched_at is not None]
+    if due:
+        transaction.on_commit(partial(dispatch_all, due))
+    return created
+
+
+def _insert(rows):
+    while rows:
+        try:
+            with transaction.atomic():
+                return Notification.objects.bulk_create(rows)
+        except IntegrityError:
+            stored = _stored_keys(row.idempotency_key for row in rows)
+            if not stored:
+                raise
+            # Another transaction stored some of these keys meanwhile: theirs are the ones sent.
+            rows = [row for row in rows if row.idempotency_key not in stored]
+    return []
+
+
+def _chunks(items, size):
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def notify_many(kind, mails, *, send_after=None, sensitive=False, bulk=False, chunk_size=500):
+    """Queue the e-mail ``kind`` for each of ``mails`` (``Mail``, any iterable) whose key was never queued.
+
+    Returns how many rows were created: running a reminder again queues nothing
+    and says 0. Chunk by chunk: one query for the keys already stored (their
+    e-mails are not even rendered), the others rendered (``compose``) and
+    inserted together (``store``), then handed to the broker after commit, so
+    that outside a transaction each chunk reaches the workers before the next
+    one is rendered.
+    Inside ``muted()`` nothing is stored and 0 is returned.
+    """
+    if _muted.get():
+        return 0
+    created = 0
+    for chunk in _chunks(mails, chunk_size):
+        stored = _stored_keys(mail.key for mail in chunk)
+        fresh = {}
+        for mail in chunk:
+            if mail.key not in stored:
+                fresh.setdefault(mail.key, mail)
+        rows = compose(kind, list(fresh.values()), send_after=send_after, sensitive=sensitive, bulk=bulk)
+        created += len(store(rows))
+    return created
 
 
 def queue_for(bulk):
     return settings.NOTIFICATIONS_BULK_QUEUE if bulk else settings.NOTIFICATIONS_QUEUE
+
+
+# Messages handed to the broker together; a part the broker fails on is left to the sweep whole.
+PUBLISH_BATCH = 100
 
 
 def dispatch(pk, bulk=False):
@@ -158,9 +350,11 @@ def dispatch(pk, bulk=False):
 def dispatch_all(rows, force=False):
     """Hand rows ``(pk, bulk)`` to the broker in order; returns how many were handed over.
 
-    The first broker failure leaves the rest to the sweep, and for
-    NOTIFICATIONS_BROKER_PAUSE_SECONDS this process does not try again unless
-    ``force`` (the sweep): a request pays one short failure at most, never one per e-mail.
+    The first broker failure leaves the rest to the sweep, from the part it
+    happened in (a message of that part that got through finds its row already
+    sent: nothing goes twice), and for NOTIFICATIONS_BROKER_PAUSE_SECONDS this
+    process does not try again unless ``force`` (the sweep): a request pays one
+    short failure at most, never one per e-mail.
     """
     from .tasks import send_notification
 
@@ -171,16 +365,20 @@ def dispatch_all(rows, force=False):
     if paused and not force:
         logger.info("Broker failed moments ago: %s notification(s) left for the sweep.", len(rows))
     else:
-        for pk, bulk in rows:
-            try:
-                send_notification.apply_async((pk,), queue=queue_for(bulk), retry=False)
-            except Exception:
-                _broker_failures[broker] = time.monotonic()
-                logger.warning(
-                    "Broker unreachable: %s notification(s) left for the sweep.", len(rows) - handed, exc_info=True
-                )
-                break
-            handed += 1
+        try:
+            # One producer for all, and the messages sent to Redis in pipelines: one round trip per part, not per row.
+            with send_notification.app.producer_or_acquire() as producer:
+                for start in range(0, len(rows), PUBLISH_BATCH):
+                    part = rows[start : start + PUBLISH_BATCH]
+                    with producer.batch(max_size=PUBLISH_BATCH):
+                        for pk, bulk in part:
+                            send_notification.apply_async((pk,), queue=queue_for(bulk), retry=False, producer=producer)
+                    handed += len(part)
+        except Exception:
+            _broker_failures[broker] = time.monotonic()
+            logger.warning(
+                "Broker unreachable: %s notification(s) left for the sweep.", len(rows) - handed, exc_info=True
+            )
         else:
             _broker_failures.pop(broker, None)
     left = [pk for pk, _bulk in rows[handed:]]

@@ -20,6 +20,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.roles import ORGANISER_GROUP, grant_organiser_permissions
+from auditions.jury.ranking import forget_scored
+from core.pages import forget_public_pages
 from tests.factories import OrganiserFactory, UserFactory
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -106,6 +108,18 @@ def reference_data(request):
     grant_organiser_permissions()
 
 
+@pytest.fixture(autouse=True)
+def fresh_public_pages():
+    """A public page cached by an earlier test (other rows, another clock) is never served to this one."""
+    forget_public_pages()
+
+
+@pytest.fixture(autouse=True)
+def fresh_rankings():
+    """A jury's figures kept by an earlier test, whose rows may reuse this one's ids and instants, are dropped."""
+    forget_scored()
+
+
 @pytest.fixture
 def organiser(db):
     return OrganiserFactory()
@@ -136,6 +150,9 @@ def count_queries():
     """``count_queries(client, url, data=None)``: the queries of a GET that must answer 200, streamed body included."""
 
     def count(client, url, data=None):
+        # The cost of rendering the page, not of reading it from the public pages' cache or a jury's kept figures.
+        forget_public_pages()
+        forget_scored()
         with CaptureQueriesContext(connection) as captured:
             response = client.get(url, data)
             assert response.status_code == 200

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -55,9 +55,10 @@ class Jury(models.Model):
 
     def candidatures(self):
         """The candidatures this jury scores: shortlisted or further, of its edition and regions."""
-        shortlisted_once = HistoryEntry.objects.filter(candidature=OuterRef("pk"), to_status=Status.SHORTLISTED)
+        # A plain IN: evaluated once as a hashed set, where EXISTS would be looked up again for each row.
+        shortlisted_once = HistoryEntry.objects.filter(to_status=Status.SHORTLISTED).values("candidature_id")
         queryset = Candidature.objects.filter(edition_id=self.edition_id).filter(
-            Q(status__in=SCORED_STATUSES) | Q(Exists(shortlisted_once), status=Status.NOT_RETAINED)
+            Q(status__in=SCORED_STATUSES) | Q(pk__in=shortlisted_once, status=Status.NOT_RETAINED)
         )
         if self.pk and self.regions.exists():
             queryset = queryset.filter(region__in=self.regions.all())

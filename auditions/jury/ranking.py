@@ -1,43 +1,107 @@
 """The jury's ranking: per candidature in SQL, then normalisation, severity and agreement on the fetched rows.
 
-Totals are on 20 (``services.weighted_total``). Per candidature the database
-computes the mean, median, standard deviation and number of submitted
-evaluations and each criterion's mean; each juror's mean and spread come from
-one grouped query. The normalised score turns every juror's totals into
-z-scores, averages them per candidature and maps the result back onto 20 with
-the jury's overall mean and spread: it is shown beside the raw mean, never
-instead of it.
+Totals are on 20 (``services.weighted_total``). The database computes, each
+in one grouped query, the mean, median, standard deviation and number of
+submitted evaluations per candidature, and the number, sum and sum of squares
+of the scores per candidature × criterion, pivoted here into each criterion's
+mean and summed into the agreement. No figure is computed by a subquery per
+candidature: at national scale that multiplies the plan's cost past
+PostgreSQL's JIT threshold. Each juror's mean and spread, the normalised
+score (every juror's totals as z-scores, averaged per candidature and mapped
+back onto 20 with the jury's overall mean and spread: shown beside the raw
+mean, never instead of it) and each juror's severity come from the submitted
+totals, with numpy. All that depends only on the submitted evaluations, which
+never change once submitted: a process computes it once per state of that set
+(``scored``) and the page, re-read during deliberation, costs the rows only.
 """
 
 import math
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
+from fractions import Fraction
+from functools import cached_property
 
-import krippendorff
 import numpy
 from django.contrib.auth import get_user_model
-from django.db.models import Avg, Count, FloatField, OuterRef, Q, StdDev, Subquery
+from django.db.models import Avg, Count, IntegerField, Max, Sum
+from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
+
+from label.models import Candidature, Level, Status
 
 from .aggregates import Median, SampleStdDev
 from .models import Evaluation, Score
 
 SUBMITTED = Evaluation.Status.SUBMITTED
+# The juries whose figures a process keeps (see ``scored``), the least recently ranked dropped first.
+KEPT_JURIES = 16
+_kept = OrderedDict()
+_kept_lock = threading.Lock()
 SEVERITY_NOTICE = 1.0  # points on 20 from the others before a juror is called severe or lenient
 
 
-@dataclass
+@dataclass(frozen=True, slots=True, eq=False)
+class RankedCandidature:
+    """What the ranking shows of a candidature: read as plain values, a model instance per row costs too much."""
+
+    pk: int
+    reference: str
+    territory_name: str
+    project_title: str
+    status: str
+    staged_transition: str
+    staged_level: str
+    region_code: str | None
+    region_name: str | None
+
+    FIELDS = (
+        "pk",
+        "reference",
+        "territory_name",
+        "project_title",
+        "status",
+        "staged_transition",
+        "staged_level",
+        "region__code",
+        "region__name",
+    )
+
+    def __eq__(self, other):
+        """The same candidature, whether read here as values or elsewhere as a model instance."""
+        if isinstance(other, RankedCandidature | Candidature):
+            return self.pk == other.pk
+        return NotImplemented
+
+    def __hash__(self):
+        return hash(self.pk)
+
+    @property
+    def status_label(self):
+        return str(Status(self.status).label)
+
+    @property
+    def staged_level_label(self):
+        return str(Level(self.staged_level).label) if self.staged_level else ""
+
+
+@dataclass(slots=True)
 class Row:
-    candidature: object
+    candidature: RankedCandidature
     count: int
     mean: float | None
     median: float | None
     spread: float | None
-    normalised: float | None = None
-    criterion_means: list = field(default_factory=list)  # [(criterion, mean or None)]
+    criteria: list  # the edition's criteria, shared by every row
+    means: list  # each criterion's mean, in the order of ``criteria``; None when nobody scored it
     eliminated_by: list = field(default_factory=list)  # criteria whose mean is below their threshold
+    normalised: float | None = None
     rank: int | None = None
     normalised_rank: int | None = None
+
+    @property
+    def criterion_means(self):
+        return list(zip(self.criteria, self.means, strict=True))
 
     @property
     def eliminated(self):
@@ -81,14 +145,91 @@ class Agreement:
         return _("accord faible : les jurés ne lisent pas ce critère de la même façon, à discuter en délibération")
 
 
-@dataclass
+class CriterionScores:
+    """One criterion's submitted scores, summed one candidature (unit) at a time: what the agreement needs.
+
+    Krippendorff's interval alpha only needs, per unit, the number of values m, their sum S1 and the sum of their
+    squares S2. With n the pairable values (those of units scored at least twice) and S1, S2 their sums,
+    alpha = 1 − (n − 1) · Σ_u (m_u·S2_u − S1_u²) / (m_u − 1) / (n·S2 − S1²): the coincidence-matrix definition
+    with the squared difference, summed in closed form, so no raters × units matrix is ever built.
+    """
+
+    def __init__(self):
+        self.scores = self.total = self.squares = 0  # every score, pairable or not
+        self.units = self.values = self.pairable_total = self.pairable_squares = 0
+        self.within = defaultdict(int)  # per number of values in a unit: Σ (m·S2 − S1²), divided once each
+
+    def add(self, count, total, squares):
+        self.scores += count
+        self.total += total
+        self.squares += squares
+        if count >= 2:
+            self.units += 1
+            self.values += count
+            self.pairable_total += total
+            self.pairable_squares += squares
+            self.within[count] += count * squares - total * total
+
+    @property
+    def uniform(self):
+        """Every score the same (no variance): nothing to agree or disagree on."""
+        return self.scores > 1 and self.scores * self.squares == self.total * self.total
+
+    @property
+    def alpha(self):
+        """The interval alpha, or None when undefined: fewer than two pairable units, or no variation in them."""
+        expected = self.values * self.pairable_squares - self.pairable_total**2
+        if self.units < 2 or expected == 0:
+            return None
+        observed = sum(Fraction(value) / (count - 1) for count, value in self.within.items())
+        return float(1 - (self.values - 1) * observed / Fraction(expected))
+
+
 class Ranking:
-    criteria: list
-    rows: list
-    jurors: list
-    agreements: list
+    """The rows in rank order and the jury's overall figures; the jurors' figures and the agreement on first read."""
+
+    def __init__(self, criteria, rows, scored):
+        self.criteria = criteria
+        self.rows = rows
+        self.evaluation_count = scored.evaluation_count
+        self.overall_mean = scored.overall_mean
+        self.overall_spread = scored.overall_spread
+        self._scored = scored
+
+    @cached_property
+    def jurors(self):
+        users = get_user_model().objects.in_bulk(list(self._scored.jurors))
+        figures = [
+            JurorFigures(juror=users[juror_id], evaluations=count, mean=mean, severity=severity)
+            for juror_id, (mean, _spread, count, severity) in self._scored.jurors.items()
+        ]
+        return sorted(figures, key=lambda figure: figure.juror.full_name)
+
+    @cached_property
+    def agreements(self):
+        agreements = []
+        for criterion in self.criteria:
+            scores = self._scored.scores.get(criterion.pk) or CriterionScores()
+            agreements.append(Agreement(criterion=criterion, alpha=scores.alpha, uniform=scores.uniform))
+        return agreements
+
+
+@dataclass
+class Scored:
+    """What a jury's submitted evaluations say, per candidature and per juror, in plain values.
+
+    Submitted evaluations never change (a juror must have one reopened, which takes it out of the set), so this
+    is computed once per state of the set and kept by the process: deliberation reads it many times.
+    """
+
+    evaluation_count: int
     overall_mean: float | None
     overall_spread: float | None
+    figures: dict  # candidature id -> (count, mean, median, spread)
+    means: dict  # candidature id -> {criterion id: mean}
+    scores: dict  # criterion id -> CriterionScores
+    normalised_z: dict  # candidature id -> mean z-score of its evaluations
+    jurors: dict  # juror id -> (mean, spread, count, severity)
 
 
 def _float(value):
@@ -104,142 +245,152 @@ def competition_ranks(values):
     return [first_position.get(value) if value is not None else None for value in values]
 
 
-def annotated_candidatures(jury, criteria):
-    submitted = Q(assignments__jury=jury, assignments__evaluation__status=SUBMITTED)
-    total = "assignments__evaluation__weighted_total"
-    annotations = {
-        "evaluation_count": Count("assignments__evaluation", filter=submitted),
-        "mean_total": Avg(total, filter=submitted),
-        "median_total": Median(total, filter=submitted),
-        "spread_total": SampleStdDev(total, filter=submitted),
+def _submitted(jury):
+    return Evaluation.objects.filter(assignment__jury=jury, status=SUBMITTED)
+
+
+def _evaluation_figures(jury):
+    """(candidature id, count, mean, median, spread) of each candidature's submitted evaluations' totals."""
+    total = "weighted_total"
+    return (
+        _submitted(jury)
+        .order_by()
+        .values_list("assignment__candidature_id")
+        .annotate(count=Count("pk"), mean=Avg(total), median=Median(total), spread=SampleStdDev(total))
+    )
+
+
+def _criterion_units(jury):
+    """(candidature id, criterion id, count, sum, sum of squares) of the submitted scores, per candidature ×
+    criterion; the criterion's mean is the exact sum divided by the count, the rest feeds the agreement."""
+    # Integer sums keep PostgreSQL's aggregate on integers (hashable, no numeric arithmetic); a smallint squared fits.
+    value = Cast("value", IntegerField())
+    return (
+        Score.objects.filter(evaluation__assignment__jury=jury, evaluation__status=SUBMITTED, value__isnull=False)
+        .order_by()
+        .values_list("evaluation__assignment__candidature_id", "criterion_id")
+        .annotate(count=Count("pk"), total=Sum("value"), squares=Sum(value * value))
+    )
+
+
+def _jury_state(jury):
+    """What tells one set of submitted evaluations from another: it changes when one enters, leaves or comes back."""
+    state = _submitted(jury).aggregate(count=Count("pk"), ids=Sum("pk"), last=Max("updated_at"))
+    return state["count"], state["ids"], state["last"]
+
+
+def _score(jury):
+    figures = {
+        candidature_id: (count, _float(mean), _float(median), _float(spread))
+        for candidature_id, count, mean, median, spread in _evaluation_figures(jury)
     }
-    for criterion in criteria:
-        scores = (
-            Score.objects.filter(
-                evaluation__assignment__candidature=OuterRef("pk"),
-                evaluation__assignment__jury=jury,
-                evaluation__status=SUBMITTED,
-                criterion=criterion,
+    means, scores = defaultdict(dict), defaultdict(CriterionScores)
+    for candidature_id, criterion_id, count, total, squares in _criterion_units(jury):
+        means[candidature_id][criterion_id] = total / count
+        scores[criterion_id].add(count, total, squares)
+    evaluations = list(
+        _submitted(jury)
+        .filter(weighted_total__isnull=False)
+        .values_list("assignment__juror_id", "assignment__candidature_id", "weighted_total")
+    )
+    if not evaluations:
+        return Scored(0, None, None, figures, dict(means), dict(scores), {}, {})
+    juror_ids, candidature_ids, totals = zip(*evaluations, strict=True)
+    totals = numpy.array([float(total) for total in totals])
+    jurors, by_juror = numpy.unique(numpy.array(juror_ids), return_inverse=True)
+    candidatures, by_candidature = numpy.unique(numpy.array(candidature_ids), return_inverse=True)
+    # Each juror's mean and population spread, then each evaluation as a z-score within its juror's totals.
+    juror_count = numpy.bincount(by_juror)
+    juror_mean = numpy.bincount(by_juror, weights=totals) / juror_count
+    juror_spread = numpy.sqrt(numpy.bincount(by_juror, weights=(totals - juror_mean[by_juror]) ** 2) / juror_count)
+    spread = juror_spread[by_juror]
+    z = numpy.divide(totals - juror_mean[by_juror], spread, out=numpy.zeros_like(totals), where=spread > 0)
+    z_mean = numpy.bincount(by_candidature, weights=z) / numpy.bincount(by_candidature)
+    # Severity: each total against the mean of the other jurors' totals on the same dossier.
+    unit_count = numpy.bincount(by_candidature)[by_candidature]
+    unit_total = numpy.bincount(by_candidature, weights=totals)[by_candidature]
+    shared = unit_count > 1
+    offsets = totals[shared] - (unit_total[shared] - totals[shared]) / (unit_count[shared] - 1)
+    offset_sum = numpy.bincount(by_juror[shared], weights=offsets, minlength=len(jurors))
+    offset_count = numpy.bincount(by_juror[shared], minlength=len(jurors))
+    return Scored(
+        evaluation_count=len(totals),
+        overall_mean=float(totals.mean()),
+        overall_spread=float(totals.std()),
+        figures=figures,
+        means=dict(means),
+        scores=dict(scores),
+        normalised_z={int(pk): float(value) for pk, value in zip(candidatures, z_mean, strict=True)},
+        jurors={
+            int(juror): (
+                float(juror_mean[index]),
+                float(juror_spread[index]),
+                int(juror_count[index]),
+                float(offset_sum[index] / offset_count[index]) if offset_count[index] else None,
             )
-            .order_by()
-            .values("criterion")
-            .annotate(mean=Avg("value"))
-            .values("mean")
-        )
-        annotations[f"criterion_{criterion.pk}"] = Subquery(scores, output_field=FloatField())
-    return jury.candidatures().select_related("region").annotate(**annotations).order_by("reference", "pk")
+            for index, juror in enumerate(jurors)
+        },
+    )
+
+
+def scored(jury):
+    """The jury's ``Scored``, kept by this process while its submitted evaluations stay the same."""
+    state = _jury_state(jury)
+    with _kept_lock:
+        kept = _kept.get(jury.pk)
+        if kept is not None and kept[0] == state:
+            _kept.move_to_end(jury.pk)
+            return kept[1]
+    summary = _score(jury)
+    with _kept_lock:
+        _kept[jury.pk] = (state, summary)
+        _kept.move_to_end(jury.pk)
+        while len(_kept) > KEPT_JURIES:
+            _kept.popitem(last=False)
+    return summary
+
+
+def forget_scored():
+    """Drop what this process keeps (tests whose rows reuse the identifiers and instants of others)."""
+    with _kept_lock:
+        _kept.clear()
 
 
 def ranking(jury):
+    # Few objects are kept per unit or row: at national scale the garbage collector's passes cost as much as SQL.
     criteria = list(jury.edition.criteria.all())
+    thresholds = [_float(criterion.eliminatory_threshold) for criterion in criteria]
+    summary = scored(jury)
     rows = []
-    for candidature in annotated_candidatures(jury, criteria):
-        row = Row(
-            candidature=candidature,
-            count=candidature.evaluation_count,
-            mean=_float(candidature.mean_total),
-            median=_float(candidature.median_total),
-            spread=_float(candidature.spread_total),
-        )
-        for criterion in criteria:
-            mean = _float(getattr(candidature, f"criterion_{criterion.pk}"))
-            row.criterion_means.append((criterion, mean))
-            threshold = criterion.eliminatory_threshold
-            if mean is not None and threshold is not None and mean < float(threshold):
-                row.eliminated_by.append(criterion)
+    no_evaluation, no_means = (0, None, None, None), {}
+    for values in jury.candidatures().order_by("reference", "pk").values_list(*RankedCandidature.FIELDS):
+        candidature = RankedCandidature(*values)
+        count, mean, median, spread = summary.figures.get(candidature.pk, no_evaluation)
+        by_criterion = summary.means.get(candidature.pk, no_means)
+        row_means = [by_criterion.get(criterion.pk) for criterion in criteria]
+        eliminated_by = [
+            criterion
+            for criterion, threshold, criterion_mean in zip(criteria, thresholds, row_means, strict=True)
+            if criterion_mean is not None and threshold is not None and criterion_mean < threshold
+        ]
+        row = Row(candidature, count, mean, median, spread, criteria, row_means, eliminated_by)
+        z = summary.normalised_z.get(candidature.pk)
+        if z is not None:
+            row.normalised = summary.overall_mean + z * summary.overall_spread
         rows.append(row)
-
-    evaluations = list(
-        Evaluation.objects.filter(assignment__jury=jury, status=SUBMITTED, weighted_total__isnull=False).values_list(
-            "assignment__juror_id", "assignment__candidature_id", "weighted_total"
-        )
-    )
-    juror_stats = {
-        row["assignment__juror"]: (_float(row["mean"]), _float(row["spread"]), row["count"])
-        for row in Evaluation.objects.filter(assignment__jury=jury, status=SUBMITTED, weighted_total__isnull=False)
-        .values("assignment__juror")
-        .annotate(mean=Avg("weighted_total"), spread=StdDev("weighted_total"), count=Count("pk"))
-        .order_by("assignment__juror")
-    }
-    totals = [float(total) for _juror, _candidature, total in evaluations]
-    overall_mean = sum(totals) / len(totals) if totals else None
-    overall_spread = math.sqrt(sum((t - overall_mean) ** 2 for t in totals) / len(totals)) if totals else None
-
-    z_by_candidature = defaultdict(list)
-    totals_by_candidature = defaultdict(list)
-    for juror_id, candidature_id, total in evaluations:
-        mean, spread, _count = juror_stats[juror_id]
-        z = (float(total) - mean) / spread if spread else 0.0
-        z_by_candidature[candidature_id].append(z)
-        totals_by_candidature[candidature_id].append((juror_id, float(total)))
-    for row in rows:
-        zs = z_by_candidature.get(row.candidature.pk)
-        if zs:
-            row.normalised = overall_mean + (sum(zs) / len(zs)) * overall_spread
     for row, rank in zip(rows, competition_ranks([row.mean for row in rows]), strict=True):
         row.rank = rank
     for row, rank in zip(rows, competition_ranks([row.normalised for row in rows]), strict=True):
         row.normalised_rank = rank
     rows.sort(key=lambda row: (row.rank is None, row.rank or 0, row.candidature.reference or ""))
-
-    return Ranking(
-        criteria=criteria,
-        rows=rows,
-        jurors=_juror_figures(juror_stats, totals_by_candidature),
-        agreements=_agreements(jury, criteria),
-        overall_mean=overall_mean,
-        overall_spread=overall_spread,
-    )
-
-
-def _juror_figures(juror_stats, totals_by_candidature):
-    offsets = defaultdict(list)
-    for scored in totals_by_candidature.values():
-        for juror_id, total in scored:
-            others = [other for other_id, other in scored if other_id != juror_id]
-            if others:
-                offsets[juror_id].append(total - sum(others) / len(others))
-    users = get_user_model().objects.in_bulk(list(juror_stats))
-    figures = [
-        JurorFigures(
-            juror=users[juror_id],
-            evaluations=count,
-            mean=mean,
-            severity=sum(offsets[juror_id]) / len(offsets[juror_id]) if offsets[juror_id] else None,
-        )
-        for juror_id, (mean, _spread, count) in juror_stats.items()
-    ]
-    return sorted(figures, key=lambda figure: figure.juror.full_name)
+    return Ranking(criteria, rows, summary)
 
 
 def krippendorff_alpha(matrix):
-    """Interval alpha of a raters × units matrix (NaN where a rater did not score), or None when undefined."""
-    data = numpy.array(matrix, dtype=float)
-    pairable = (~numpy.isnan(data)).sum(axis=0) >= 2
-    if data.shape[0] < 2 or pairable.sum() < 2:
-        return None
-    values = data[:, pairable]
-    if numpy.nanmax(values) == numpy.nanmin(values):
-        return None
-    alpha = krippendorff.alpha(reliability_data=values, level_of_measurement="interval")
-    return None if math.isnan(alpha) else float(alpha)
-
-
-def _agreements(jury, criteria):
-    scores = Score.objects.filter(
-        evaluation__assignment__jury=jury, evaluation__status=SUBMITTED, value__isnull=False
-    ).values_list("criterion_id", "evaluation__assignment__juror_id", "evaluation__assignment__candidature_id", "value")
-    by_criterion = defaultdict(dict)
-    for criterion_id, juror_id, candidature_id, value in scores:
-        by_criterion[criterion_id][(juror_id, candidature_id)] = value
-    agreements = []
-    for criterion in criteria:
-        cells = by_criterion.get(criterion.pk, {})
-        jurors = sorted({juror for juror, _candidature in cells})
-        candidatures = sorted({candidature for _juror, candidature in cells})
-        matrix = [[cells.get((juror, candidature), math.nan) for candidature in candidatures] for juror in jurors]
-        uniform = len(set(cells.values())) == 1 and len(cells) > 1
-        agreements.append(
-            Agreement(criterion=criterion, alpha=krippendorff_alpha(matrix) if matrix else None, uniform=uniform)
-        )
-    return agreements
+    """Interval alpha of a raters × units ``matrix`` (NaN: no value), through the same sums as the ranking."""
+    scores = CriterionScores()
+    for unit in zip(*matrix, strict=True):
+        values = [value for value in unit if not math.isnan(value)]
+        if values:
+            scores.add(len(values), sum(values), sum(value * value for value in values))
+    return scores.alpha

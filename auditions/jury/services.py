@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from core import clock
 from core.errors import Refused
-from notifications.services import notify
+from notifications.services import Mail, notify, notify_many
 
 from .models import Assignment, ConflictOfInterest, Evaluation, Jury, JuryMember, Score
 
@@ -260,12 +260,19 @@ REMINDER_MILESTONES = (("j3", timedelta(days=3)), ("j1", timedelta(days=1)))
 
 
 def remind_jurors(now=None):
-    """3 and 1 days before a jury's period ends, one mail per juror with unfinished evaluations."""
+    """3 and 1 days before a jury's period ends, one mail per juror with unfinished evaluations.
+
+    Returns how many reminders were queued: a second run at the same milestone queues none and returns 0.
+    """
     now = clock.now(now)
     juries = Jury.objects.filter(
         scoring_opens_at__lte=now, scoring_closes_at__gt=now, scoring_closes_at__lte=now + REMINDER_MILESTONES[0][1]
     ).select_related("edition")
-    sent = 0
+    return notify_many("jury_reminder", _jury_reminders(juries, now), bulk=True)
+
+
+def _jury_reminders(juries, now):
+    jury_url = settings.SITE_URL + reverse("jury:home")
     for jury in juries:
         milestone = [code for code, before in REMINDER_MILESTONES if now >= jury.scoring_closes_at - before][-1]
         rows = (
@@ -277,22 +284,16 @@ def remind_jurors(now=None):
             .order_by("juror")
         )
         counts = {row["juror"]: row["count"] for row in rows}
-        unfinished = {juror: counts[juror.pk] for juror in get_user_model().objects.filter(pk__in=counts)}
-        for juror, count in unfinished.items():
-            with transaction.atomic():
-                notify(
-                    "jury_reminder",
-                    to=juror,
-                    context={
-                        "jury": jury,
-                        "edition": jury.edition,
-                        "count": count,
-                        "milestone": milestone,
-                        "jury_url": settings.SITE_URL + reverse("jury:home"),
-                    },
-                    key=f"jury_reminder:{jury.pk}:{juror.pk}:{milestone}",
-                    related=jury,
-                    bulk=True,
-                )
-            sent += 1
-    return sent
+        for juror in get_user_model().objects.filter(pk__in=counts).order_by("pk"):
+            yield Mail(
+                to=juror,
+                context={
+                    "jury": jury,
+                    "edition": jury.edition,
+                    "count": counts[juror.pk],
+                    "milestone": milestone,
+                    "jury_url": jury_url,
+                },
+                key=f"jury_reminder:{jury.pk}:{juror.pk}:{milestone}",
+                related=jury,
+            )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import ranking_views, views
+from . import ranking_exports, ranking_views, views
 
 app_name = "jury"
 
@@ -11,7 +11,7 @@ urlpatterns = [
     path("jury/dossiers/<int:pk>/brouillon/", views.autosave, name="autosave"),
     path("jury/invitation/<str:token>/", views.invitation, name="invitation"),
     path("jury/classement/", ranking_views.ranking_page, name="ranking"),
-    path("jury/classement/export.csv", ranking_views.export_csv, name="ranking_csv"),
-    path("jury/classement/export.xlsx", ranking_views.export_xlsx, name="ranking_xlsx"),
+    path("jury/classement/export.csv", ranking_exports.export_csv, name="ranking_csv"),
+    path("jury/classement/export.xlsx", ranking_exports.export_xlsx, name="ranking_xlsx"),
     path("jury/classement/decisions/", ranking_views.decisions, name="decisions"),
 ]

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from auditions.jury.models import JuryMember
 from core import calendar, clock
-from notifications.services import Attachment, notify
+from notifications.services import Attachment, Mail, notify, notify_many
 
 from .models import AuditionSession, Convocation, Slot
 
@@ -277,34 +277,42 @@ def _send_running_order(session):
 
 
 def remind_auditions(now=None):
-    """The day before a published session (Paris calendar): its convoked candidates and jurors, once each."""
+    """The day before a published session (Paris calendar): its convoked candidates and jurors, once each.
+
+    Returns how many reminders were queued: a second run the same day queues none and returns 0.
+    """
     now = clock.now(now)
     tomorrow = clock.in_paris(now).date() + timedelta(days=1)
-    sent = 0
-    sessions = AuditionSession.objects.filter(published=True, starts_at__date=tomorrow)
-    for session in sessions.select_related("edition", "broadcast_event"):
-        told = list(running_order(session).select_related("candidature__owner"))
-        for convocation in told:
-            with transaction.atomic():
-                notify(
-                    "audition_reminder",
-                    to=convocation.candidature.owner,
-                    context=convocation_context(convocation),
-                    key=f"audition_reminder:{session.pk}:{convocation.candidature_id}",
-                    related=convocation.candidature,
-                    bulk=True,
-                )
-            sent += 1
-        slots = [_as_slot(convocation) for convocation in told]
-        for juror in session_jurors(session):
-            with transaction.atomic():
-                notify(
-                    "audition_reminder_jury",
-                    to=juror,
-                    context={"session": session, "edition": session.edition, "slots": slots},
-                    key=f"audition_reminder_jury:{session.pk}:{juror.pk}",
-                    related=session,
-                    bulk=True,
-                )
-            sent += 1
-    return sent
+    sessions = list(
+        AuditionSession.objects.filter(published=True, starts_at__date=tomorrow)
+        .select_related("edition", "broadcast_event")
+        .order_by("starts_at", "pk")
+    )
+    told = {session.pk: list(running_order(session).select_related("candidature__owner")) for session in sessions}
+    slots = {pk: [_as_slot(convocation) for convocation in convocations] for pk, convocations in told.items()}
+    candidates = (
+        Mail(
+            to=convocation.candidature.owner,
+            context=convocation_context(convocation),
+            key=f"audition_reminder:{session.pk}:{convocation.candidature_id}",
+            related=convocation.candidature,
+        )
+        for session in sessions
+        for convocation in told[session.pk]
+    )
+    jurors = (
+        Mail(
+            to=juror,
+            context={
+                "session": session,
+                "edition": session.edition,
+                "slots": slots[session.pk],
+            },
+            key=f"audition_reminder_jury:{session.pk}:{juror.pk}",
+            related=session,
+        )
+        for session in sessions
+        for juror in session_jurors(session)
+    )
+    queued = notify_many("audition_reminder", candidates, bulk=True)
+    return queued + notify_many("audition_reminder_jury", jurors, bulk=True)

@@ -13,7 +13,7 @@ from core import clock
 from core.errors import Refused
 from label import services as label_services
 from label.models import Candidature, Status
-from notifications.services import notify
+from notifications.services import Mail, notify, notify_many
 
 from .convocations import cancel_session
 from .models import AuditionSession, Availability
@@ -97,31 +97,33 @@ def request_availability(candidature):
 
 
 def remind_availability(now=None):
-    """Two days before a session's answer deadline, once, to shortlisted owners who have not answered."""
+    """Two days before a session's answer deadline, once, to shortlisted owners who have not answered.
+
+    Returns how many reminders were queued: a second run queues none and returns 0.
+    """
     now = clock.now(now)
     sessions = AuditionSession.objects.filter(
         availability_deadline__gt=now, availability_deadline__lte=now + timedelta(days=2)
     ).select_related("edition")
-    sent = 0
+    return notify_many("availability_reminder", _availability_reminders(sessions), bulk=True)
+
+
+def _availability_reminders(sessions):
     for session in sessions:
         answered = Availability.objects.filter(session=session).values("candidature_id")
-        for candidature in session.candidatures().exclude(pk__in=answered).select_related("owner", "edition"):
-            with transaction.atomic():
-                notify(
-                    "availability_reminder",
-                    to=candidature.owner,
-                    context={
-                        "candidature": candidature,
-                        "session": session,
-                        "edition": session.edition,
-                        "url": availability_url(candidature),
-                    },
-                    key=f"availability_reminder:{session.pk}:{candidature.pk}",
-                    related=candidature,
-                    bulk=True,
-                )
-            sent += 1
-    return sent
+        silent = session.candidatures().exclude(pk__in=answered).select_related("owner", "edition").order_by("pk")
+        for candidature in silent:
+            yield Mail(
+                to=candidature.owner,
+                context={
+                    "candidature": candidature,
+                    "session": session,
+                    "edition": session.edition,
+                    "url": availability_url(candidature),
+                },
+                key=f"availability_reminder:{session.pk}:{candidature.pk}",
+                related=candidature,
+            )
 
 
 # --- after the session, or instead of it -----------------------------------------------------

@@ -1,6 +1,6 @@
-// Draws the jury ranking's chart from its json_script data: per candidature, a floating bar from
-// mean − standard deviation to mean + standard deviation, and the mean as a point, in the table's order.
-// The same numbers are in the table under the chart, which is what screen readers and printouts use.
+// Draws the distribution of the jury ranking's means from its json_script data: per one-point band on 20,
+// how many candidatures are not eliminated and, stacked on top, how many are eliminated.
+// The same counts are in the table under the chart, which is what screen readers and printouts use.
 (function () {
   "use strict";
 
@@ -13,64 +13,37 @@
   var box = canvas.parentNode;
   box.style.position = "relative";
   box.style.maxWidth = "60rem";
-  box.style.height = Math.max(240, data.labels.length * 24 + 80) + "px";
-
-  var locale = document.documentElement.lang || "fr";
-  var number = new Intl.NumberFormat(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  box.style.height = "18rem";
 
   new window.Chart(canvas, {
+    type: "bar",
     data: {
       labels: data.labels,
       datasets: [
         {
-          type: "line",
-          label: data.meanLabel,
-          data: data.means,
-          showLine: false,
-          pointRadius: 5,
-          pointHoverRadius: 6,
-          backgroundColor: "#161616",
-          borderColor: "#ffffff",
-          pointBackgroundColor: "#161616",
-          pointBorderColor: "#ffffff",
-          pointBorderWidth: 2,
-          order: 0,
-        },
-        {
-          type: "bar",
-          label: data.rangeLabel,
-          data: data.ranges,
-          backgroundColor: "#8585f6",
+          label: data.keptLabel,
+          data: data.kept,
+          backgroundColor: "#000091",
           borderColor: "#000091",
           borderWidth: 1,
-          borderSkipped: false,
-          pointStyle: "rect",
-          order: 1,
+        },
+        {
+          label: data.eliminatedLabel,
+          data: data.eliminated,
+          backgroundColor: "#f4a3a3",
+          borderColor: "#ce0500",
+          borderWidth: 1,
         },
       ],
     },
     options: {
-      indexAxis: "y",
-      locale: locale,
+      locale: document.documentElement.lang || "fr",
       maintainAspectRatio: false,
       animation: false,
-      plugins: {
-        legend: { position: "top", labels: { usePointStyle: true } },
-        tooltip: {
-          callbacks: {
-            label: function (context) {
-              var value = context.raw;
-              if (Array.isArray(value)) {
-                return context.dataset.label + " : " + number.format(value[0]) + " – " + number.format(value[1]);
-              }
-              return context.dataset.label + " : " + number.format(value);
-            },
-          },
-        },
-      },
+      plugins: { legend: { position: "top" } },
       scales: {
-        x: { min: 0, max: 20, ticks: { stepSize: 2 } },
-        y: { ticks: { autoSkip: false } },
+        x: { stacked: true, title: { display: true, text: data.axisLabel } },
+        y: { stacked: true, beginAtZero: true, ticks: { precision: 0 }, title: { display: true, text: data.countLabel } },
       },
     },
   });

@@ -9,6 +9,7 @@ from label.models import Candidature, Status
 from tests.conftest import axe_violations
 from tests.factories import PASSWORD, OrganiserFactory
 from tests.jury.factories import jury_with_members, scored
+from tests.jury.test_ranking_national import national_jury
 from tests.label.factories import CandidatureFactory, CriterionFactory, EditionFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -67,3 +68,37 @@ def test_rank_choose_gold_stage_publish_and_see_the_laureate(page):
     expect(page.get_by_role("heading", level=3)).to_have_text("Communauté urbaine de Dunkerque")
     expect(page.get_by_text("Un éclairage qui s'adapte.")).to_be_visible()
     assert axe_violations(page) == []
+
+
+def test_a_later_page_filtered_by_region_is_staged_and_comes_back_the_same_on_a_phone(page):
+    organiser = OrganiserFactory()
+    jury, candidatures = national_jury(60)
+    page.set_viewport_size({"width": 375, "height": 812})
+    page.goto(f"/compte/connexion/?next=/jury/classement/%3Fjury%3D{jury.pk}")
+    page.get_by_label("Adresse e-mail").fill(organiser.email)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+
+    page.get_by_role("navigation", name="Pages du classement").get_by_role("link", name="Page 2").click()
+    expect(page.locator("table.ranking tbody tr").first.locator("th")).to_have_text(candidatures[51].reference)
+    page.get_by_label("Région").select_option(label="Hauts-de-France")
+    page.get_by_label("Du rang").fill("41")
+    page.get_by_role("button", name="Filtrer").click()
+    expect(page.locator("#ranking-shown")).to_have_text(
+        "10 candidatures retenues par les filtres. Lignes 1 à 10 ; les rangs sont ceux de tout le jury."
+    )
+    assert page.evaluate("() => document.documentElement.scrollWidth") == 375
+    assert axe_violations(page) == []
+
+    decision = page.get_by_label(f"Décision pour {candidatures[55].reference}")
+    decision.scroll_into_view_if_needed()
+    box = decision.bounding_box()
+    assert 0 <= box["x"] and box["x"] + box["width"] <= 375
+    decision.select_option(label="Non retenue")
+    page.get_by_role("button", name="Préparer les décisions").click()
+
+    expect(page.get_by_text("1 décision préparée, à publier.")).to_be_visible()
+    expect(page.get_by_label("Région")).to_have_value("32")
+    expect(page.get_by_label("Du rang")).to_have_value("41")
+    expect(page.get_by_label(f"Décision pour {candidatures[55].reference}")).to_have_value("not_retain")
+    assert Candidature.objects.get(pk=candidatures[55].pk).staged_transition == "not_retain"

@@ -4,7 +4,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.cache import cache
-from django.db import connections
+from django.db import connection, connections
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
@@ -251,14 +252,29 @@ def test_reminders_are_sent_the_day_before_once_with_the_webtv_link_for_online_a
     clock.set(event.starts_at - timedelta(days=2))
     assert services.remind_registrants() == 0
     clock.set(event.starts_at - timedelta(hours=20))
-    services.remind_registrants()
-    services.remind_registrants()
+    assert [services.remind_registrants() for _run in range(2)] == [2, 0]
 
     reminders = {n.recipient: n for n in Notification.objects.filter(kind="event_reminder")}
-    assert set(reminders) == {on_site.email, online.email}
+    assert (set(reminders), Notification.objects.filter(kind="event_reminder").count()) == (
+        {on_site.email, online.email},
+        2,
+    )
     assert [n.bulk for n in reminders.values()] == [True, True]
     assert event.webtv_url in reminders[online.email].body_text
     assert event.webtv_url not in reminders[on_site.email].body_text
+
+
+def test_the_reminders_cost_the_same_queries_for_1_and_30_registrants(clock):
+    def run_with(count):
+        event = EventFactory()
+        RegistrationFactory.create_batch(count, event=event)
+        clock.set(event.starts_at - timedelta(hours=20))
+        with CaptureQueriesContext(connection) as captured:
+            assert services.remind_registrants() == count
+        Event.objects.filter(pk=event.pk).update(published=False)
+        return len(captured.captured_queries)
+
+    assert run_with(1) == run_with(30)
 
 
 def test_a_larger_capacity_seats_the_people_waiting_in_order():

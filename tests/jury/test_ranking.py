@@ -1,13 +1,16 @@
 """The ranking against numbers computed by hand (see the comments), and alpha against a published example."""
 
 import math
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from auditions.jury.models import ConflictOfInterest
 from auditions.jury.ranking import competition_ranks, krippendorff_alpha, ranking
-from auditions.jury.services import weighted_total
+from auditions.jury.services import reopen_evaluation, weighted_total
 from tests.jury.factories import jury_with_members, scored, shortlisted
 from tests.label.factories import CriterionFactory
 
@@ -149,3 +152,25 @@ def test_a_single_evaluation_has_no_spread_and_uniform_scores_read_as_full_agree
     (agreement,) = result.agreements
     assert agreement.alpha is None
     assert str(agreement.reading) == "pas assez de notes communes pour mesurer l'accord"
+
+
+def test_the_figures_kept_between_two_readings_follow_every_change_of_the_submitted_evaluations(case, clock):
+    jury, jurors, candidatures = case
+    first = by_territory(ranking(jury))
+    with CaptureQueriesContext(connection) as again:
+        assert by_territory(ranking(jury))["X"].mean == first["X"].mean
+    # Read again unchanged: the state of the evaluations, the criteria and the rows, not the aggregates.
+    assert len(again.captured_queries) == 4
+
+    # The draft of C on W is submitted: W gets its figures at once.
+    scored(jury, jurors["c"], candidatures["W"], [4, 4])
+    rows = by_territory(ranking(jury))
+    assert (rows["W"].count, rows["W"].mean) == (1, approx(16.0, abs=1e-3))
+
+    # Reopened, it leaves the figures; submitted again with other scores, it comes back with them.
+    evaluation = candidatures["W"].assignments.get().evaluation
+    reopen_evaluation(evaluation)
+    assert by_territory(ranking(jury))["W"].count == 0
+    clock.set(evaluation.updated_at + timedelta(minutes=5))
+    scored(jury, jurors["c"], candidatures["W"], [1, 1])
+    assert by_territory(ranking(jury))["W"].mean == approx(4.0, abs=1e-3)

@@ -198,21 +198,28 @@ def test_the_jury_and_agreement_tables(client, organiser, case):
     assert "1 = accord parfait, 0 = accord dû au hasard" in response.content.decode()
 
 
-def test_the_chart_gets_each_mean_and_spread_in_the_tables_order(client, organiser, case):
-    _jury, c = case
+def test_the_chart_counts_the_means_per_one_point_band_with_the_eliminated_apart(client, organiser, case):
     client.force_login(organiser)
     response = client.get(reverse("jury:ranking"))
     chart = response.context["chart"]
-    assert chart["labels"] == [f"{c[name].reference} · {c[name].territory_name}" for name in "SQRP"]
-    assert chart["means"] == [16.0, 14.0, 14.0, 6.0]
-    assert chart["ranges"] == [[10.34, 21.66], [5.51, 22.49], [11.17, 16.83], [3.17, 8.83]]
+    assert chart["labels"] == [f"{low}–{low + 1}" for low in range(20)]
+    # S 16 and Q, R 14 are kept; P 6 is eliminated.
+    assert chart["kept"] == [0] * 14 + [2, 0, 1] + [0] * 3
+    assert chart["eliminated"] == [0] * 6 + [1] + [0] * 13
+    assert chart["total"] == 4
     assert 'id="ranking-chart-data"' in response.content.decode()
+    kept, eliminated = chart["kept"], chart["eliminated"]
     assert table(response, "chart-figures") == [
-        [f"{c['S'].reference} · Saint-Omer", "16,00", "10,34", "21,66"],
-        [f"{c['Q'].reference} · Quimper", "14,00", "5,51", "22,49"],
-        [f"{c['R'].reference} · Roubaix", "14,00", "11,17", "16,83"],
-        [f"{c['P'].reference} · Pont-à-Mousson", "6,00", "3,17", "8,83"],
-    ]
+        [f"{low} à moins de {low + 1}", str(kept[low]), str(eliminated[low]), str(kept[low] + eliminated[low])]
+        for low in range(19)
+    ] + [["19 à 20", "0", "0", "0"]]
+
+
+def test_the_chart_follows_the_filters(client, organiser, case):
+    jury, _c = case
+    client.force_login(organiser)
+    chart = client.get(reverse("jury:ranking"), {"jury": jury.pk, "eliminated": "no"}).context["chart"]
+    assert (chart["kept"], chart["eliminated"], chart["total"]) == ([0] * 14 + [2, 0, 1] + [0] * 3, [0] * 20, 3)
 
 
 def test_another_jury_is_chosen_by_its_key(client, organiser, case):
@@ -367,7 +374,8 @@ HEADER = [
 
 
 def csv_rows(response):
-    content = response.content.decode("utf-8")
+    assert response.streaming
+    content = b"".join(response.streaming_content).decode("utf-8")
     assert content.startswith("\ufeff")
     return list(csv.reader(io.StringIO(content[1:]), delimiter=";"))
 
@@ -411,7 +419,8 @@ def test_the_xlsx_export_has_numbers_and_the_same_columns(client, organiser, cas
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert response.streaming
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     assert sheet.title == "Classement"
     assert [list(row) for row in sheet.iter_rows(values_only=True)] == [
         HEADER,
@@ -534,7 +543,8 @@ def test_each_page_costs_the_same_with_1_and_200_candidatures(client, organiser,
     add_laureates(jury, jurors, 199)
 
     assert [count_queries(client, url, data) for url, data in pages] == one, one
-    assert len(client.get(reverse("jury:ranking")).context["lines"]) == 200
+    page = client.get(reverse("jury:ranking")).context["page"]
+    assert (page.paginator.count, len(page)) == (200, 50)
     assert len(client.get(reverse("label:laureates", kwargs={"edition": "cout"})).context["laureates"]) == 200
 
 

@@ -162,6 +162,7 @@ def test_reminders_once_per_juror_and_milestone_none_to_those_who_finished(clock
     scored(jury, late, first, [3], submit=False)
     Assignment.objects.create(jury=jury, juror=late, candidature=second)
 
+    queued = []
     for instant in (
         jury.scoring_closes_at - timedelta(days=2, hours=12),
         jury.scoring_closes_at - timedelta(days=2),
@@ -169,7 +170,9 @@ def test_reminders_once_per_juror_and_milestone_none_to_those_who_finished(clock
         jury.scoring_closes_at - timedelta(hours=2),
     ):
         clock.set(instant)
-        services.remind_jurors()
+        queued.append(services.remind_jurors())
+
+    assert queued == [1, 0, 1, 0]
 
     reminders = Notification.objects.filter(kind="jury_reminder").order_by("created_at")
     assert [(n.recipient, n.idempotency_key.rsplit(":", 1)[1]) for n in reminders] == [

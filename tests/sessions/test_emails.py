@@ -491,8 +491,7 @@ def test_publishing_convokes_updates_cancels_and_reminds_each_person_once(upcomi
     assert orders == {juror.email: 3 for juror in jurors}
 
     day_before = session.starts_at - timedelta(days=1)
-    for _run in range(2):
-        assert convocations.remind_auditions(now=day_before) == 4
+    assert [convocations.remind_auditions(now=day_before) for _run in range(2)] == [4, 0]
     assert {kind: kinds()[kind] for kind in ("audition_reminder", "audition_reminder_jury")} == {
         "audition_reminder": 2,
         "audition_reminder_jury": 2,
@@ -511,9 +510,11 @@ def test_publishing_convokes_updates_cancels_and_reminds_each_person_once(upcomi
     }
 
     before_deadline = session.availability_deadline - timedelta(days=1)
+    queued = []
     for _run in range(2):
-        services.remind_availability(now=before_deadline)
+        queued.append(services.remind_availability(now=before_deadline))
         services.request_availability(silent)
+    assert queued == [1, 0]
     assert [n.recipient for n in sent("availability_reminder")] == [silent.owner.email]
     assert [n.recipient for n in sent("availability_request")] == [silent.owner.email]
     assert sent("availability_reminder")[0].subject.startswith("Action requise : ")
