@@ -27,8 +27,8 @@ messages: install ## Refresh the English catalogue from the French source string
 compilemessages: install
 	$(PYTHON) -m config.compile_messages
 
-migrate: install
-	$(PYTHON) manage.py migrate --noinput
+migrate: install ## DEBUG on by default, as for run and seed: without SECRET_KEY the settings refuse DEBUG off
+	DEBUG=$${DEBUG:-true} $(PYTHON) manage.py migrate --noinput
 
 seed: install ## The demo data; seed_demo refuses with DEBUG off (its accounts' password is published)
 	DEBUG=$${DEBUG:-true} $(PYTHON) manage.py seed_demo

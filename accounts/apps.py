@@ -8,6 +8,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Comptes")
 
     def ready(self):
+        from . import second_factor, throttling  # noqa: F401  (their signal receivers)
         from .roles import grant_organiser_permissions
 
         post_migrate.connect(grant_organiser_permissions, dispatch_uid="accounts.organiser_permissions")

@@ -8,28 +8,36 @@ from notifications.services import notify
 from .models import User
 
 
-class SignUpForm(auth_forms.BaseUserCreationForm):
-    class Meta:
-        model = User
-        fields = ("full_name", "email")
-        labels = {"full_name": _("Prénom et nom"), "email": _("Adresse e-mail")}
-        help_texts = {"email": _("Elle vous servira d'identifiant.")}
-        widgets = {
-            "full_name": forms.TextInput(attrs={"autocomplete": "name"}),
-            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
-        }
+class SignUpForm(auth_forms.SetPasswordMixin, forms.Form):
+    """What a person types to open an account; ``accounts.verification.sign_up`` decides what happens next.
+
+    Not a model form: whether the address is taken is never said here (that would tell
+    anyone which addresses have an account); the owner of a taken address is e-mailed instead.
+    """
+
+    full_name = forms.CharField(
+        label=_("Prénom et nom"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "name", "autofocus": True}),
+    )
+    email = forms.EmailField(
+        label=_("Adresse e-mail"),
+        max_length=254,
+        help_text=_("Elle vous servira d'identifiant. Nous vous y enverrons un lien pour la confirmer."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    password1, password2 = auth_forms.SetPasswordMixin.create_password_fields()
 
     def clean_email(self):
-        email = User.objects.normalize_email(self.cleaned_data["email"]).strip()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(
-                _(
-                    "Un compte existe déjà avec cette adresse e-mail. "
-                    "Connectez-vous ou réinitialisez votre mot de passe."
-                ),
-                code="email_taken",
-            )
-        return email
+        return User.objects.normalize_email(self.cleaned_data["email"]).strip()
+
+    def clean(self):
+        cleaned_data = super().clean()
+        self.validate_passwords()
+        # The password must not resemble the name or the address typed with it.
+        person = User(full_name=cleaned_data.get("full_name", ""), email=cleaned_data.get("email", ""))
+        self.validate_password_for_user(person)
+        return cleaned_data
 
 
 class LoginForm(auth_forms.AuthenticationForm):

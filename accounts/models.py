@@ -46,6 +46,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     is_active = models.BooleanField(_("actif"), default=True)
     date_joined = models.DateTimeField(_("inscrit le"), default=timezone.now)
+    email_verified_at = models.DateTimeField(
+        _("adresse e-mail confirmée le"),
+        null=True,
+        blank=True,
+        help_text=_("Date à laquelle la personne a prouvé recevoir les courriels de cette adresse."),
+    )
 
     objects = UserManager()
 
@@ -69,3 +75,46 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self):
         return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    @property
+    def email_verified(self):
+        return self.email_verified_at is not None
+
+
+class SecurityEvent(models.Model):
+    """What happened to an account's protection: the second factor, recovery codes, confirmations, unlocks."""
+
+    class Kind(models.TextChoices):
+        SECOND_FACTOR_ENROLLED = "second_factor_enrolled", _("Double authentification activée")
+        SECOND_FACTOR_VERIFIED = "second_factor_verified", _("Connexion confirmée par un code")
+        SECOND_FACTOR_FAILED = "second_factor_failed", _("Code de double authentification refusé")
+        RECOVERY_CODE_USED = "recovery_code_used", _("Code de secours utilisé")
+        RECOVERY_CODES_RENEWED = "recovery_codes_renewed", _("Codes de secours renouvelés")
+        SECOND_FACTOR_REMOVED = "second_factor_removed", _("Double authentification désactivée")
+        SECOND_FACTOR_RESET = "second_factor_reset", _("Double authentification réinitialisée par un organisateur")
+        EMAIL_VERIFIED = "email_verified", _("Adresse e-mail confirmée")
+        LOCKOUT_CLEARED = "lockout_cleared", _("Blocage des connexions levé par un organisateur")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="security_events", verbose_name=_("compte")
+    )
+    kind = models.CharField(_("événement"), max_length=40, choices=Kind.choices)
+    at = models.DateTimeField(_("le"), default=timezone.now, db_index=True)
+    address = models.GenericIPAddressField(_("adresse IP"), null=True, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("par"),
+        help_text=_("L'organisateur qui a agi, quand ce n'est pas la personne elle-même."),
+    )
+
+    class Meta:
+        verbose_name = _("événement de sécurité")
+        verbose_name_plural = _("événements de sécurité")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} — {self.user}"

@@ -5,9 +5,9 @@ from django.contrib.auth.models import Group, Permission
 ORGANISER_GROUP = "Organisateurs"
 
 # Organisers run the label: every permission on the models of these apps…
-ORGANISER_APPS = ("notifications", "events", "label", "auditions")
+ORGANISER_APPS = ("notifications", "events", "label", "auditions", "axes")
 # …and these on accounts, enough to find people without editing their rights.
-ORGANISER_EXTRA_PERMISSIONS = ("accounts.view_user",)
+ORGANISER_EXTRA_PERMISSIONS = ("accounts.view_user", "accounts.view_securityevent")
 
 
 def is_organiser(user):

@@ -1,12 +1,15 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import second_factor, verification, views
 
 app_name = "accounts"
 
 urlpatterns = [
     path("inscription/", views.signup, name="signup"),
+    path("inscription/verifiez-vos-courriels/", verification.sent, name="verification_sent"),
+    path("adresse/renvoyer-le-lien/", verification.resend_link, name="verification_resend"),
+    path("adresse/confirmer/<str:token>/", verification.confirm_link, name="verification_confirm"),
     path("connexion/", views.LoginView.as_view(), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("mot-de-passe/oublie/", views.PasswordResetView.as_view(), name="password_reset"),
@@ -31,4 +34,9 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path("securite/", second_factor.security, name="security"),
+    path("securite/double-authentification/", second_factor.enrol, name="second_factor_enrol"),
+    path("securite/double-authentification/desactiver/", second_factor.disable, name="second_factor_disable"),
+    path("securite/codes-de-secours/", second_factor.codes, name="second_factor_codes"),
+    path("connexion/code/", second_factor.verify_view, name="second_factor_verify"),
 ]

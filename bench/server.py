@@ -38,6 +38,8 @@ class Gunicorn:
                 sys.executable,
                 "-m",
                 "gunicorn",
+                "-c",
+                "config/gunicorn.conf.py",
                 "config.wsgi",
                 "--bind",
                 f"{HOST}:{self.port}",

@@ -22,3 +22,21 @@ class FrenchFirstLocaleMiddleware(LocaleMiddleware):
         patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", translation.get_language())
         return response
+
+
+class SecurityHeadersMiddleware:
+    """What Django's SecurityMiddleware leaves out: a Permissions-Policy on every response, and no Server header.
+
+    A view may set its own policy. The WSGI server writes its own Server header (gunicorn's is turned off in
+    config/gunicorn.conf.py); one set by the application would be sent beside it, so it is dropped.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.policy = ", ".join(f"{feature}=()" for feature in settings.PERMISSIONS_POLICY_DENIED)
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", self.policy)
+        response.headers.pop("Server", None)
+        return response

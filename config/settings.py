@@ -5,10 +5,12 @@ a filesystem Celery broker under ``var/``, e-mails written to ``var/mail/``.
 """
 
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import environ
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from kombu import Exchange, Queue
 
@@ -23,10 +25,20 @@ DEBUG = env.bool("DEBUG", default=False)
 
 
 def _secret_key():
-    """The configured key, else one generated once and kept under var/."""
+    """The configured key, else, with DEBUG on only, one generated once and kept under var/."""
     configured = env.str("SECRET_KEY", default="")
     if configured:
         return configured
+    if not DEBUG:
+        # A key made up on one server would differ on the next and change at each fresh deployment.
+        raise ImproperlyConfigured(
+            "SECRET_KEY manquante : avec DEBUG désactivé, définissez la variable d'environnement SECRET_KEY "
+            "(ou une ligne SECRET_KEY=… dans .env) à une valeur longue et aléatoire, la même sur chaque serveur, "
+            'par exemple celle que donne python -c "import secrets; print(secrets.token_urlsafe(64))". '
+            "SECRET_KEY is missing: with DEBUG off, set the SECRET_KEY environment variable (or a SECRET_KEY=… "
+            "line in .env) to a long random value, the same on every server, for instance the one printed by "
+            'python -c "import secrets; print(secrets.token_urlsafe(64))".'
+        )
     key_file = VAR_DIR / "secret_key"
     if not key_file.exists():
         key_file.write_text(secrets.token_urlsafe(64))
@@ -50,6 +62,10 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "core",
     "accounts",
     "notifications",
@@ -60,6 +76,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # The language reads a cookie only, so it comes first: the public pages' cache keys on it.
     "config.middleware.FrenchFirstLocaleMiddleware",
@@ -70,8 +87,13 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Which second factor verified this session (django-otp), then what each page demands of it.
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.second_factor.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: refuses logins from a locked-out account and address.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -212,12 +234,37 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
+# How long the link that confirms the address of a new account stays valid (accounts.verification).
+EMAIL_CONFIRMATION_TIMEOUT = 60 * 60 * 24 * 3
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Failed logins (django-axes, every form that checks a password: the site's, the admin's): five wrong passwords for
+# one account from one address lock that pair for 15 minutes. The account stays open from other addresses, so a
+# stranger cannot lock an organiser out; an address failing on many accounts is held by LOGIN_FAILURES_PER_ADDRESS.
+AUTHENTICATION_BACKENDS = [
+    "accounts.throttling.AddressThrottleBackend",
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "core.clients.client_address"
+AXES_LOCKOUT_CALLABLE = "accounts.throttling.locked_out"
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_VERBOSE = False
+# Failed logins from one address over all accounts within an hour before it must wait (password spraying).
+LOGIN_FAILURES_PER_ADDRESS = env.int("LOGIN_FAILURES_PER_ADDRESS", default=30)
+
+# The second factor (django-otp): TOTP codes from any authenticator app, and one-time recovery codes.
+OTP_TOTP_ISSUER = "Label Territoire Innovant"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("Français")), ("en", _("English"))]
@@ -244,8 +291,28 @@ PUBLIC_MEDIA_ROOT = env.path("PUBLIC_MEDIA_ROOT", default=str(VAR_DIR / "media")
 MEDIA_URL = "/medias/"
 DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
 DOCUMENT_MAX_COUNT = 5
+# A file past DOCUMENT_MAX_BYTES is cut off while it streams (core.upload_handlers): nothing past the limit reaches
+# memory or a temporary file. A request longer than the limit plus this margin (the form's other fields) is refused
+# from its first byte.
+DOCUMENT_REQUEST_MARGIN = 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "core.upload_handlers.SizeLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# Office documents (DOCX, PPTX, ODT, ODP) are zip archives, judged from their central directory alone, never
+# inflated: refused when their members declare more than 100 MiB in all, when there are more than 10,000 of them,
+# or when they declare over 1 MiB at a compression ratio above 100 (text compresses about 10 to 20 times).
+DOCUMENT_ARCHIVE_MAX_BYTES = 100 * 1024 * 1024
+DOCUMENT_ARCHIVE_MAX_MEMBERS = 10_000
+DOCUMENT_ARCHIVE_RATIO_FROM_BYTES = 1024 * 1024
+DOCUMENT_ARCHIVE_MAX_RATIO = 100
 
-# Event registrations: at most this many attempts per address and hour (automated sign-ups).
+# How many reverse proxies stand in front of the site, each appending to X-Forwarded-For (core.clients):
+# 0 when browsers reach it directly, 1 behind one nginx. Every limit and every login record reads the client from it.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
+# Event registrations: at most this many accepted per address and hour (automated sign-ups).
 REGISTRATION_RATE_LIMIT = env.int("REGISTRATION_RATE_LIMIT", default=10)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
@@ -262,6 +329,29 @@ SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Browser features the site never uses, denied to its pages and anything they embed (Permissions-Policy header).
+PERMISSIONS_POLICY_DENIED = (
+    "accelerometer",
+    "bluetooth",
+    "browsing-topics",
+    "camera",
+    "display-capture",
+    "geolocation",
+    "gyroscope",
+    "hid",
+    "idle-detection",
+    "local-fonts",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "payment",
+    "screen-wake-lock",
+    "serial",
+    "usb",
+    "xr-spatial-tracking",
+)
+# /healthz gives the state of each part to staff and to "Authorization: Bearer <HEALTHZ_TOKEN>"; empty: no token.
+HEALTHZ_TOKEN = env.str("HEALTHZ_TOKEN", default="")
 SESSION_COOKIE_HTTPONLY = True
 
 CONTENT_SECURITY_POLICY = {

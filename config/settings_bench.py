@@ -7,8 +7,13 @@ its own cache prefix and Celery queues, no e-mail ever leaving the process, and
 the bench URLs (the project's plus the bare reference views).
 """
 
-from .settings import *  # noqa: F403
-from .settings import CACHES, REDIS_URL, VAR_DIR, celery_queues, env
+import os
+
+# DEBUG is off here as in production, where config.settings wants a key: the bench's processes share this one.
+os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-never-used-by-a-deployment")
+
+from .settings import *  # noqa: E402, F403
+from .settings import CACHES, REDIS_URL, VAR_DIR, celery_queues, env  # noqa: E402
 
 BENCH_DIR = VAR_DIR / "bench"
 # The captured bytes served by the bare reference views (bench.views.bare).

@@ -3,8 +3,11 @@
 import os
 import uuid
 
-from .settings import *  # noqa: F403
-from .settings import REDIS_URL, STORAGES, VAR_DIR, celery_queues
+# With DEBUG off, config.settings refuses to start without a key: the suite and the processes it starts share this one.
+os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-never-used-by-a-deployment")
+
+from .settings import *  # noqa: E402, F403
+from .settings import REDIS_URL, STORAGES, VAR_DIR, celery_queues  # noqa: E402
 
 SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False

@@ -5,13 +5,12 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from core import calendar, clock
+from core import calendar, clock, throttle
 from core.errors import Refused
 from notifications.services import Attachment, Mail, notify, notify_many
 
@@ -23,22 +22,17 @@ Status = Registration.Status
 Attendance = Registration.Attendance
 
 
-def rate_limited(address, limit=None):
-    """True once ``address`` has tried more than ``limit`` registrations within the hour."""
-    limit = settings.REGISTRATION_RATE_LIMIT if limit is None else limit
-    key = f"events:registration-attempts:{address}"
-    try:
-        cache.add(key, 0, timeout=3600)
-        try:
-            attempts = cache.incr(key)
-        except ValueError:
-            cache.set(key, 1, timeout=3600)
-            attempts = 1
-    except Exception:
-        # The limit guards against automated sign-ups; without its cache, people must still be able to register.
-        logger.warning("Rate limit cache unreachable: registration from %s let through.", address, exc_info=True)
-        return False
-    return attempts > limit
+REGISTRATION_SCOPE = "events-registrations"
+
+
+def registrations_exhausted(address):
+    """True once ``address`` made ``REGISTRATION_RATE_LIMIT`` accepted registrations within the hour."""
+    return throttle.exhausted(REGISTRATION_SCOPE, address, settings.REGISTRATION_RATE_LIMIT)
+
+
+def count_registration(address):
+    """One accepted registration from ``address`` (invalid forms and refusals are not counted)."""
+    throttle.spend(REGISTRATION_SCOPE, address, window=3600)
 
 
 def _seats_taken(event):

@@ -1,6 +1,3 @@
-import csv
-import io
-
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
@@ -13,7 +10,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from core.clients import client_address
 from core.errors import Refused
+from core.exports import Table, csv_lines
 from core.pages import expires_by, public_page
 
 from . import services
@@ -54,10 +53,6 @@ def _event(slug):
     )
 
 
-def _client_address(request):
-    return request.META.get("REMOTE_ADDR", "unknown")
-
-
 @public_page
 def event_detail(request, slug):
     event = _event(slug)
@@ -66,10 +61,9 @@ def event_detail(request, slug):
     initial = {field: request.GET.get(name, "")[:200] for name, field in PREFILL.items() if name in request.GET}
     form = RegistrationForm(request.POST or None, event=event, initial=initial)
     if request.method == "POST":
-        if services.rate_limited(_client_address(request)):
-            form.add_error(
-                None, _("Trop de tentatives d'inscription depuis votre connexion. Réessayez dans une heure.")
-            )
+        address = client_address(request)
+        if services.registrations_exhausted(address):
+            form.add_error(None, _("Trop d'inscriptions depuis votre connexion en une heure. Réessayez plus tard."))
         elif form.is_valid():
             if form.is_bot:
                 return redirect("events:detail", slug=event.slug)
@@ -86,6 +80,7 @@ def event_detail(request, slug):
             except Refused as refusal:
                 form.add_error(refusal.field, refusal.message)
             else:
+                services.count_registration(address)
                 if registration.status == Status.WAITLISTED:
                     messages.warning(
                         request,
@@ -186,22 +181,21 @@ def attendance_list(request, slug):
 @staff_member_required
 def registrations_csv(request, slug):
     event = _organiser_event(request, slug)
-    content = io.StringIO()
-    content.write("\ufeff")
-    writer = csv.writer(content, delimiter=";")
-    writer.writerow([_("Nom"), _("Adresse e-mail"), _("Organisation"), _("Participation"), _("État"), _("Inscrit le")])
-    for registration in event.registrations.order_by("created_at", "pk"):
-        writer.writerow(
+    table = Table(
+        [_("Nom"), _("Adresse e-mail"), _("Organisation"), _("Participation"), _("État"), _("Inscrit le")],
+        (
             [
                 registration.full_name,
                 registration.email,
                 registration.organisation,
                 registration.get_attendance_display(),
                 registration.get_status_display(),
-                timezone.localtime(registration.created_at).strftime("%d/%m/%Y %H:%M"),
+                timezone.localtime(registration.created_at),
             ]
-        )
-    response = HttpResponse(content.getvalue(), content_type="text/csv; charset=utf-8")
+            for registration in event.registrations.order_by("created_at", "pk")
+        ),
+    )
+    response = HttpResponse("".join(csv_lines(table, get_language())), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="inscriptions-{event.slug}.csv"'
     return response
 

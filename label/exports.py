@@ -1,18 +1,19 @@
 """Exports of candidatures for organisers: CSV for a French Excel and XLSX, one column per criterion."""
 
-import csv
 import io
-from datetime import datetime
-from decimal import Decimal
 
 from django.db.models import Prefetch
-from django.utils import formats, numberformat, timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+
+from core.exports import csv_lines, xlsx_cell
 
 from .models import Criterion, CriterionAnswer
+
+# The admin's export actions read the CSV writer from here, beside the candidatures' columns.
+__all__ = ["EXPORT_COLUMNS", "CandidatureExport", "csv_lines", "export_name", "xlsx_bytes"]
 
 EXPORT_CHUNK = 2000
 EXPORT_COLUMNS = (
@@ -84,51 +85,6 @@ class CandidatureExport:
 
 def export_name(extension):
     return f"candidatures-{timezone.localdate():%Y-%m-%d}.{extension}"
-
-
-# A spreadsheet runs a cell starting with one of these as a formula: candidates write these texts.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def csv_value(value, decimal_separator=None):
-    """A cell as text; pass ``decimal_separator`` (the language's) when writing many, to look it up once."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.strftime("%d/%m/%Y %H:%M")
-    if isinstance(value, Decimal):
-        separator = decimal_separator or formats.get_format("DECIMAL_SEPARATOR")
-        return numberformat.format(value, separator, decimal_pos=2)
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
-
-
-def csv_lines(export, language):
-    """UTF-8 with a BOM and ";" between fields: what a French Excel opens without asking."""
-    writer = csv.writer(_Echo(), delimiter=";")
-    with translation.override(language):
-        separator = formats.get_format("DECIMAL_SEPARATOR")
-        yield "\ufeff"
-        yield writer.writerow([str(title) for title in export.header()])
-        for row in export.rows():
-            yield writer.writerow([csv_value(value, separator) for value in row])
-
-
-def xlsx_cell(sheet, value):
-    if value in (None, ""):
-        return None
-    cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, str):
-        cell.data_type = "s"  # never a formula, whatever the candidate typed
-    elif isinstance(value, datetime):
-        cell.number_format = "dd/mm/yyyy hh:mm"
-    return cell
 
 
 def xlsx_bytes(export):

@@ -5,6 +5,8 @@ from django import forms
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from core.upload_handlers import LimitedFileField
+
 from .models import REQUIRED_TO_SUBMIT, Candidature, DocumentKind
 
 REQUIRED_HELP = _("Obligatoire pour déposer la candidature.")
@@ -146,7 +148,7 @@ class CriteriaForm(forms.Form):
 
 class DocumentForm(forms.Form):
     kind = forms.ChoiceField(label=_("Nature du document"), choices=DocumentKind.choices)
-    file = forms.FileField(
+    file = LimitedFileField(
         label=_("Fichier"),
         help_text=_("PDF, PNG, JPEG, ODT, ODP, DOCX ou PPTX ; 10 Mo au plus ; 5 documents au plus."),
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg,.odt,.odp,.docx,.pptx"}),

@@ -11,7 +11,7 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core import clock
+from core import clock, uploads
 from events.models import Region
 
 from .queries import CandidatureQuerySet, DocumentQuerySet
@@ -411,7 +411,12 @@ class Document(models.Model):
         ordering = ["uploaded_at"]
 
     def __str__(self):
-        return self.original_name
+        return self.safe_name
+
+    @property
+    def safe_name(self):
+        """The name the file is served under, recomputed so that rows kept before names were cleaned are safe too."""
+        return uploads.safe_name(self.original_name, self.content_type)
 
 
 class HistoryEntry(models.Model):

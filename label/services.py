@@ -14,7 +14,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core import clock, uploads
+from core import clock, upload_handlers, uploads
 from core.errors import Refused
 from core.results import Outcome
 from notifications.services import Mail, compose, fill, notify_many, store
@@ -283,24 +283,40 @@ def sniff(uploaded):
 
 
 def validate_upload(candidature, uploaded):
-    """Raise Refused with a French message for any file the platform does not take."""
+    """Raise Refused with a French message for any file the platform does not take; return its content type."""
     if candidature.documents.count() >= settings.DOCUMENT_MAX_COUNT:
         raise Refused(
             _("Vous avez déjà joint %(count)d documents, le maximum : supprimez-en un pour en ajouter un autre.")
             % {"count": settings.DOCUMENT_MAX_COUNT}
         )
+    name = uploads.clean_name(uploaded.name)
     if uploaded.size == 0:
-        raise Refused(_("Le fichier « %(name)s » est vide.") % {"name": uploaded.name})
+        raise Refused(_("Le fichier « %(name)s » est vide.") % {"name": name})
     if uploaded.size > settings.DOCUMENT_MAX_BYTES:
-        raise Refused(
-            _("Le fichier « %(name)s » dépasse la taille maximale de %(max)d Mo.")
-            % {"name": uploaded.name, "max": settings.DOCUMENT_MAX_BYTES // (1024 * 1024)}
-        )
+        raise Refused(upload_handlers.too_big_message(name))
     content_type = sniff(uploaded)
     if content_type is None:
         raise Refused(
             _("Le fichier « %(name)s » n'est pas d'un format accepté (%(formats)s), d'après son contenu.")
-            % {"name": uploaded.name, "formats": ACCEPTED_LABEL}
+            % {"name": name, "formats": ACCEPTED_LABEL}
+        )
+    if content_type == "application/pdf" and uploads.holds_html(uploaded):
+        raise Refused(
+            _(
+                "Le fichier « %(name)s » contient aussi une page web, ce qu'un PDF ne doit pas contenir. "
+                "Enregistrez-le à nouveau en PDF depuis votre logiciel (« Exporter en PDF » ou « Imprimer en PDF »), "
+                "puis joignez ce nouveau fichier."
+            )
+            % {"name": name}
+        )
+    if uploads.oversized_archive(uploaded):
+        raise Refused(
+            _(
+                "Le fichier « %(name)s » se décompresse en un volume anormal pour un document (trop de données "
+                "ou trop d'éléments). Enregistrez-le à nouveau depuis votre logiciel, ou exportez-le en PDF, "
+                "puis joignez ce nouveau fichier."
+            )
+            % {"name": name}
         )
     return content_type
 
@@ -314,7 +330,7 @@ def add_document(candidature, uploaded, kind, user, now=None):
         document = Document(
             candidature=locked,
             kind=kind,
-            original_name=uploaded.name[:255],
+            original_name=uploads.safe_name(uploaded.name, content_type),
             size=uploaded.size,
             content_type=content_type,
         )

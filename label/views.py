@@ -306,7 +306,7 @@ def download(request, pk):
     response = FileResponse(
         document.file.open("rb"),
         as_attachment=True,
-        filename=document.original_name,
+        filename=document.safe_name,
         content_type=document.content_type,
     )
     response["Cache-Control"] = "private, no-store"

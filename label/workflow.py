@@ -28,6 +28,16 @@ def complete(candidature):
     return _("La candidature est incomplète : complétez les éléments signalés avant de la déposer.")
 
 
+def confirmed_address(candidature):
+    """The submit guard: the owner has proved they receive the e-mails sent to their address."""
+    owner = candidature.owner
+    if owner.email_verified:
+        return None
+    return _("Confirmez d'abord votre adresse e-mail : nous vous avons envoyé un lien à %(email)s.") % {
+        "email": owner.email
+    }
+
+
 @dataclass(frozen=True)
 class Transition:
     name: str
@@ -60,7 +70,7 @@ TRANSITIONS = {
             notification="candidature_submitted",
             receipt=True,
             team_notification="candidature_submitted_notice",
-            guards=(complete,),
+            guards=(complete, confirmed_address),
         ),
         Transition(
             "withdraw",

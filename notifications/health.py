@@ -45,11 +45,19 @@ def worker_state(last_seen, now=None):
     return "alive"
 
 
-def report():
-    """(payload, healthy): healthy means the database and the broker both answer."""
+def report(details=True):
+    """(payload, healthy): healthy means the database and the broker both answer.
+
+    The payload always says ``status`` (``ok`` or ``degraded``); the state of each part only with ``details``.
+    """
     database = database_ok()
     broker = broker_ok()
+    healthy = database and broker
+    status = {"status": "ok" if healthy else "degraded"}
+    if not details:
+        return status, healthy
     payload = {
+        **status,
         "database": "ok" if database else "down",
         "broker": "ok" if broker else "down",
         "worker": "unknown",
@@ -69,4 +77,4 @@ def report():
             failed_last_hour=Count("pk", filter=failed & Q(updated_at__gt=now - timedelta(hours=1))),
         )
         payload["outbox"] = counts
-    return payload, database and broker
+    return payload, healthy

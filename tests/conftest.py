@@ -115,9 +115,43 @@ def fresh_public_pages():
 
 
 @pytest.fixture(autouse=True)
+def fresh_limits(monkeypatch):
+    """Attempts counted in the shared cache (logins, sign-ups, registrations) start from zero in each test."""
+    from core import throttle
+
+    monkeypatch.setattr(throttle, "namespace", f"{uuid.uuid4().hex}:")
+
+
+@pytest.fixture(autouse=True)
 def fresh_rankings():
     """A jury's figures kept by an earlier test, whose rows may reuse this one's ids and instants, are dropped."""
     forget_scored()
+
+
+@pytest.fixture(autouse=True)
+def logins_pass_the_second_factor(monkeypatch):
+    """``client.force_login(user)`` stands for a complete login: password and, as organisers and jurors must, a code.
+
+    ``client.force_login(user, second_factor=False)`` stops after the password, as a session does until the
+    code is given; the tests of the second factor itself log in through the real pages.
+    """
+    from django.test.client import ClientMixin
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    original = ClientMixin.force_login
+
+    def force_login(self, user, backend=None, second_factor=True):
+        original(self, user, backend)
+        if second_factor:
+            device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+                user=user, name="test", confirmed=True
+            )
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+
+    monkeypatch.setattr(ClientMixin, "force_login", force_login)
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 import factory
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from accounts.roles import ORGANISER_GROUP
 
@@ -14,6 +15,8 @@ class UserFactory(factory.django.DjangoModelFactory):
     email = factory.Sequence(lambda n: f"agent{n}@collectivite.example")
     full_name = factory.Faker("name", locale="fr_FR")
     language = "fr"
+    # Accounts of the tests have proved their address unless a test says otherwise (``email_verified_at=None``).
+    email_verified_at = factory.LazyFunction(timezone.now)
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation

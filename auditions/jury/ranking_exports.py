@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 from openpyxl import Workbook
 
 from core import clock
-from label.exports import csv_lines, xlsx_cell
+from core.exports import csv_lines, xlsx_cell
 
 from .ranking import ranking
 from .ranking_views import all_juries, chosen_jury, figure, organiser_required, staged_label

@@ -3,7 +3,7 @@
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
@@ -22,30 +22,80 @@ from .models import Assignment, ConflictOfInterest, Evaluation, Jury, JuryMember
 
 INVITATION_SALT = "auditions.jury.invitation"
 INVITATION_MAX_AGE = 60 * 60 * 24 * 30
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 # --- invitations -------------------------------------------------------------------------
 
 
+class InvitationLinkInvalid(Refused):
+    """A link whose signature does not hold: mistyped, cut short, or guessed."""
+
+
+class InvitationClosed(Refused):
+    """A genuine link that can no longer be answered: expired, replaced by a newer invitation, or declined."""
+
+    def __init__(self, message, member):
+        super().__init__(message)
+        self.member = member
+
+
+def _invitation_stamp(member):
+    """The instant of the latest invitation, in whole microseconds: inviting again voids every earlier link."""
+    if member.invited_at is None:
+        return None
+    return (member.invited_at - EPOCH) // timedelta(microseconds=1)
+
+
 def invitation_token(member):
-    return signing.dumps({"m": member.pk}, salt=INVITATION_SALT)
+    return signing.dumps({"m": member.pk, "i": _invitation_stamp(member)}, salt=INVITATION_SALT)
 
 
 def member_from_token(token):
+    """The member a link invites, while it may still be answered.
+
+    Raises ``InvitationLinkInvalid`` for a link that was never issued, ``InvitationClosed`` for an expired
+    link, one issued before the member's latest invitation, or one already declined.
+    """
     try:
         data = signing.loads(token, salt=INVITATION_SALT, max_age=INVITATION_MAX_AGE)
+        expired = False
     except signing.SignatureExpired:
-        raise Refused(_("Cette invitation a expiré : demandez-en une nouvelle à l'équipe du label.")) from None
+        # The signature holds, only its age is refused: the member is read to say which jury it was.
+        data = signing.loads(token, salt=INVITATION_SALT)
+        expired = True
     except signing.BadSignature:
-        raise Refused(_("Ce lien d'invitation n'est pas valide.")) from None
+        raise InvitationLinkInvalid(_("Ce lien d'invitation n'est pas valide.")) from None
     member = JuryMember.objects.select_related("jury__edition", "user").filter(pk=data.get("m")).first()
     if member is None:
         raise Refused(_("Ce lien d'invitation n'est pas valide."))
+    if data.get("i") != _invitation_stamp(member):
+        raise InvitationClosed(
+            _(
+                "Une invitation plus récente vous a été envoyée : ce lien ne sert plus. "
+                "Ouvrez le lien du dernier e-mail d'invitation reçu."
+            ),
+            member,
+        )
+    if expired:
+        raise InvitationClosed(_("Cette invitation a expiré : demandez-en une nouvelle à l'équipe du label."), member)
+    if member.state == JuryMember.State.DECLINED:
+        raise InvitationClosed(_declined_message(member), member)
     return member
 
 
+def _declined_message(member):
+    return _(
+        "Vous avez décliné l'invitation au jury « %(jury)s ». Pour le rejoindre, demandez à l'équipe du label "
+        "de vous inviter à nouveau : vous recevrez un nouveau lien."
+    ) % {"jury": member.jury.name}
+
+
 def invite(jury, email, full_name, role, by, now=None):
-    """Invite someone to a jury by e-mail; an account is created (without password) when none exists."""
+    """Invite someone to a jury by e-mail; an account is created (without password) when none exists.
+
+    The new link replaces every earlier one of this member (see ``invitation_token``).
+    """
     now = clock.now(now)
     User = get_user_model()
     with transaction.atomic():
@@ -71,11 +121,16 @@ def invite(jury, email, full_name, role, by, now=None):
 
 
 def answer_invitation(member, user, accept, now=None):
+    """Accept or decline; a declined invitation is only accepted after the organisers invite again."""
     if member.user_id != user.pk:
         raise Refused(_("Cette invitation est adressée à un autre compte."))
-    member.state = JuryMember.State.ACCEPTED if accept else JuryMember.State.DECLINED
-    member.answered_at = clock.now(now)
-    member.save(update_fields=["state", "answered_at"])
+    with transaction.atomic():
+        current = JuryMember.objects.select_for_update().get(pk=member.pk)
+        if accept and current.state == JuryMember.State.DECLINED:
+            raise InvitationClosed(_declined_message(member), member)
+        member.state = JuryMember.State.ACCEPTED if accept else JuryMember.State.DECLINED
+        member.answered_at = clock.now(now)
+        member.save(update_fields=["state", "answered_at"])
     return member
 
 

@@ -5,6 +5,7 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import SetPasswordForm
 from django.contrib.auth.views import redirect_to_login
+from django.db import transaction
 from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -13,7 +14,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from core import clock
+from accounts.verification import mark_verified
+from core import clock, throttle
+from core.clients import client_address
 from core.errors import Refused
 from label.models import Candidature, CriterionAnswer
 
@@ -223,9 +226,13 @@ def autosave(request, pk):
 
 # --- invitations ------------------------------------------------------------------------------
 
+# Links that fail their signature, per client address and hour, before every link is refused from there.
+INVITATION_GUESS_SCOPE = "jury-invitation-guess"
+INVITATION_GUESSES_PER_HOUR = 20
+INVITATION_GUESS_WINDOW = 60 * 60
 
-def _answer(request, member, user, accept):
-    services.answer_invitation(member, user, accept)
+
+def _after_answer(request, member, accept):
     if accept:
         messages.success(request, _("Bienvenue dans le jury « %(jury)s ».") % {"jury": member.jury.name})
         return redirect("jury:home")
@@ -233,21 +240,52 @@ def _answer(request, member, user, accept):
     return redirect("home")
 
 
+def _answer(request, member, user, accept):
+    try:
+        services.answer_invitation(member, user, accept)
+    except services.InvitationClosed as refusal:
+        return _closed_invitation(request, refusal)
+    return _after_answer(request, member, accept)
+
+
 def _invalid_invitation(request, message):
     return render(request, "jury/invitation_invalid.html", {"message": message}, status=400)
 
 
+def _closed_invitation(request, refusal):
+    member = refusal.member
+    context = {"message": refusal.message, "jury": member.jury, "edition": member.jury.edition}
+    return render(request, "jury/invitation_closed.html", context, status=410)
+
+
+def _too_many_attempts(request):
+    response = render(request, "jury/invitation_throttled.html", status=429)
+    response["Retry-After"] = str(INVITATION_GUESS_WINDOW)
+    return response
+
+
 @sensitive_post_parameters("new_password1", "new_password2")
 def invitation(request, token):
+    address = client_address(request)
+    if throttle.exhausted(INVITATION_GUESS_SCOPE, address, INVITATION_GUESSES_PER_HOUR):
+        return _too_many_attempts(request)
     try:
         member = services.member_from_token(token)
+    except services.InvitationLinkInvalid as refusal:
+        throttle.spend(INVITATION_GUESS_SCOPE, address, INVITATION_GUESS_WINDOW)
+        return _invalid_invitation(request, refusal.message)
+    except services.InvitationClosed as refusal:
+        return _closed_invitation(request, refusal)
     except Refused as refusal:
         return _invalid_invitation(request, refusal.message)
     invited = member.user
     if not invited.is_active:
         return _invalid_invitation(request, _("Ce lien d'invitation n'est pas valide."))
-    answer = request.POST.get("answer") if request.method == "POST" else None
     context = {"member": member, "jury": member.jury, "edition": member.jury.edition}
+    if request.user.is_authenticated and request.user.pk != invited.pk:
+        # Someone else's session is never replaced by the invitee's: they log out first, on purpose.
+        return render(request, "jury/invitation_other_account.html", context, status=403)
+    answer = request.POST.get("answer") if request.method == "POST" else None
 
     if not invited.has_usable_password():
         # Until a password is chosen, the signed link stands for the account, like a reset link.
@@ -255,15 +293,22 @@ def invitation(request, token):
             return _answer(request, member, invited, accept=False)
         form = SetPasswordForm(invited, request.POST if answer == "accept" else None)
         if form.is_valid():
-            user = form.save()
+            try:
+                with transaction.atomic():
+                    services.answer_invitation(member, invited, accept=True)
+                    user = form.save()
+            except services.InvitationClosed as refusal:
+                return _closed_invitation(request, refusal)
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            return _answer(request, member, user, accept=True)
+            # The link came by e-mail: choosing a password from it proves the address.
+            mark_verified(user, request)
+            return _after_answer(request, member, accept=True)
         return render(request, "jury/invitation_password.html", {**context, "form": form})
 
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    if request.user.pk != invited.pk:
-        return render(request, "jury/invitation_other_account.html", context, status=403)
     if answer in ("accept", "decline"):
+        if answer == "accept":
+            mark_verified(request.user, request)
         return _answer(request, member, request.user, accept=answer == "accept")
     return render(request, "jury/invitation.html", context)

@@ -1,6 +1,9 @@
 """Headless Chromium: a new account applies to the open call, from sign-up to the receipt."""
 
+import re
+
 import pytest
+from django.core.cache import cache
 from playwright.sync_api import expect
 
 from label.models import Candidature, Status
@@ -11,6 +14,14 @@ from tests.label.factories import CandidatureFactory, CriterionFactory, EditionF
 from tests.label.uploads import PDF
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def fresh_limits():
+    """Sign-ups are counted per client address and hour in the shared cache: each test starts and ends at zero."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 def test_sign_up_apply_save_a_draft_come_back_and_submit(page):
@@ -31,6 +42,14 @@ def test_sign_up_apply_save_a_draft_come_back_and_submit(page):
     page.locator("#id_password1").fill("Un-mot-de-passe-solide-42")
     page.locator("#id_password2").fill("Un-mot-de-passe-solide-42")
     page.get_by_role("button", name="Créer mon compte").click()
+
+    # The address waits for its confirmation; meanwhile the candidate logs in and prepares the dossier.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Vérifiez votre boîte de réception")
+    assert axe_violations(page) == []
+    page.locator("main").get_by_role("link", name="Se connecter").click()
+    page.get_by_label("Adresse e-mail").fill("sophie@saint-omer.example")
+    page.get_by_label("Mot de passe").fill("Un-mot-de-passe-solide-42")
+    page.get_by_role("button", name="Se connecter").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Ma candidature : Territoire")
     assert axe_violations(page) == []
 
@@ -84,7 +103,18 @@ def test_sign_up_apply_save_a_draft_come_back_and_submit(page):
     page.get_by_role("button", name="Enregistrer et continuer").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Ma candidature : vérifier et déposer")
+    expect(page.locator("#email-unconfirmed")).to_contain_text(
+        "Confirmez d'abord votre adresse e-mail : nous vous avons envoyé un lien à sophie@saint-omer.example."
+    )
     assert axe_violations(page) == []
+
+    # The link of the mail, then its button: back to the dossier, which can now be submitted.
+    mail = Notification.objects.get(kind="email_confirmation", recipient="sophie@saint-omer.example")
+    page.goto(re.search(r"https?://[^/\s]+(/compte/adresse/confirmer/\S+/)", mail.body_text).group(1))
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Confirmer mon adresse e-mail").click()
+    expect(page.get_by_text("Adresse e-mail confirmée.")).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ma candidature : vérifier et déposer")
     page.get_by_role("button", name="Déposer ma candidature").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Candidature LTI-2031-0001")

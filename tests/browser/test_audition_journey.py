@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from auditions.sessions.models import AuditionSession, Availability
 from auditions.sessions.services import save_availability
+from tests.browser.second_factor import pass_second_factor, set_up_authenticator
 from tests.conftest import axe_violations
 from tests.events.factories import EventFactory
 from tests.factories import PASSWORD, OrganiserFactory
@@ -33,6 +34,7 @@ def run_admin_action(page, action, message):
 
 def test_a_shortlisted_candidate_answers_is_convoked_and_downloads_the_convocation(page, browser, live_server):
     organiser = OrganiserFactory()
+    set_up_authenticator(organiser)
     edition = EditionFactory(name="Label Territoire Innovant 2031", slug="2031", year=2031)
     event = EventFactory(title="Rencontre régionale Hauts-de-France", slug="rencontre-hdf-2031")
     day = timezone.localdate() + timedelta(days=20)
@@ -81,6 +83,7 @@ def test_a_shortlisted_candidate_answers_is_convoked_and_downloads_the_convocati
         admin.get_by_label("Adresse e-mail").fill(organiser.email)
         admin.get_by_label("Mot de passe").fill(PASSWORD)
         admin.get_by_role("button", name="Se connecter").click()
+        pass_second_factor(admin, organiser)
         expect(admin.get_by_role("link", name="Auditions Hauts-de-France")).to_be_visible()
         run_admin_action(admin, "Générer les créneaux", "Auditions Hauts-de-France : 7 créneaux vides créés.")
         run_admin_action(

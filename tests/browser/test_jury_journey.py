@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from auditions.jury.models import ConflictOfInterest, Evaluation
+from tests.browser.second_factor import pass_second_factor, set_up_authenticator
 from tests.conftest import axe_violations
 from tests.factories import PASSWORD, UserFactory
 from tests.jury.factories import JuryFactory, JuryMemberFactory, assign, shortlisted
@@ -23,6 +24,7 @@ def test_a_juror_declares_a_conflict_then_scores_saves_comes_back_and_submits(pa
     jury = JuryFactory(edition=edition, name="Jury Hauts-de-France")
     juror = UserFactory(email="claire@jury.example", full_name="Claire Dubois")
     JuryMemberFactory(jury=jury, user=juror)
+    set_up_authenticator(juror)
     dunkerque = answer_all(
         shortlisted(edition, territory_name="Communauté urbaine de Dunkerque", project_title="Bus gratuits")
     )
@@ -34,6 +36,7 @@ def test_a_juror_declares_a_conflict_then_scores_saves_comes_back_and_submits(pa
     page.get_by_label("Adresse e-mail").fill("claire@jury.example")
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
+    pass_second_factor(page, juror)
     expect(page.get_by_role("heading", level=1)).to_have_text("Espace jury")
     expect(page.get_by_text("Évaluations soumises : 0 sur 2")).to_be_visible()
     assert axe_violations(page) == []

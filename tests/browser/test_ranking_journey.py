@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from label.models import Candidature, Status
+from tests.browser.second_factor import pass_second_factor, set_up_authenticator
 from tests.conftest import axe_violations
 from tests.factories import PASSWORD, OrganiserFactory
 from tests.jury.factories import jury_with_members, scored
@@ -17,6 +18,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_rank_choose_gold_stage_publish_and_see_the_laureate(page):
     organiser = OrganiserFactory()
+    set_up_authenticator(organiser)
     edition = EditionFactory(name="Label Territoire Innovant 2031", slug="2031", year=2031)
     CriterionFactory(edition=edition, name="Innovation", weight=Decimal(2), eliminatory_threshold=Decimal(1))
     CriterionFactory(edition=edition, name="Prise en compte des usagers", weight=Decimal(1))
@@ -45,6 +47,7 @@ def test_rank_choose_gold_stage_publish_and_see_the_laureate(page):
     page.get_by_label("Adresse e-mail").fill(organiser.email)
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
+    pass_second_factor(page, organiser)
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Classement du jury")
     expect(page.locator("table.ranking tbody tr").first.locator("th")).to_have_text("LTI-2031-0001")
@@ -72,12 +75,14 @@ def test_rank_choose_gold_stage_publish_and_see_the_laureate(page):
 
 def test_a_later_page_filtered_by_region_is_staged_and_comes_back_the_same_on_a_phone(page):
     organiser = OrganiserFactory()
+    set_up_authenticator(organiser)
     jury, candidatures = national_jury(60)
     page.set_viewport_size({"width": 375, "height": 812})
     page.goto(f"/compte/connexion/?next=/jury/classement/%3Fjury%3D{jury.pk}")
     page.get_by_label("Adresse e-mail").fill(organiser.email)
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
+    pass_second_factor(page, organiser)
 
     page.get_by_role("navigation", name="Pages du classement").get_by_role("link", name="Page 2").click()
     expect(page.locator("table.ranking tbody tr").first.locator("th")).to_have_text(candidatures[51].reference)

@@ -108,16 +108,52 @@ def test_the_honeypot_quietly_drops_automated_sign_ups(client):
     assert Registration.objects.count() == 0
 
 
-def test_too_many_attempts_from_one_address_are_refused(client, settings):
+LIMIT_MESSAGE = "Trop d'inscriptions depuis votre connexion en une heure. Réessayez plus tard."
+
+
+def test_too_many_registrations_from_one_address_are_refused(client, settings):
     settings.REGISTRATION_RATE_LIMIT = 3
     event = EventFactory()
     for index in range(3):
         client.post(detail(event), form(email=f"p{index}@ville.example"))
     response = client.post(detail(event), form(email="p4@ville.example"))
-    assert response.context["form"].non_field_errors() == [
-        "Trop de tentatives d'inscription depuis votre connexion. Réessayez dans une heure."
-    ]
+    assert response.context["form"].non_field_errors() == [LIMIT_MESSAGE]
     assert 'value="p4@ville.example"' in response.content.decode()
+    assert Registration.objects.count() == 3
+
+
+def test_invalid_forms_do_not_spend_the_limit(client, settings):
+    settings.REGISTRATION_RATE_LIMIT = 3
+    event = EventFactory()
+    for _attempt in range(5):
+        response = client.post(detail(event), form(email="not-an-address"))
+        assert "email" in response.context["form"].errors
+    for index in range(3):
+        assert client.post(detail(event), form(email=f"p{index}@ville.example")).status_code == 302
+    assert Registration.objects.count() == 3
+    assert client.post(detail(event), form(email="p9@ville.example")).context["form"].non_field_errors() == [
+        LIMIT_MESSAGE
+    ]
+
+
+def test_behind_the_proxy_each_visitor_has_a_bucket_of_their_own(client, settings):
+    settings.REGISTRATION_RATE_LIMIT = 2
+    settings.TRUSTED_PROXY_COUNT = 1
+    event = EventFactory()
+    proxy = {"REMOTE_ADDR": "10.0.0.2"}
+
+    def register(visitor, email, spoofed=""):
+        forwarded = f"{spoofed}, {visitor}" if spoofed else visitor
+        return client.post(detail(event), form(email=email), HTTP_X_FORWARDED_FOR=forwarded, **proxy)
+
+    assert register("203.0.113.7", "a1@ville.example").status_code == 302
+    assert register("203.0.113.7", "a2@ville.example").status_code == 302
+    refused = register("203.0.113.7", "a3@ville.example")
+    assert refused.context["form"].non_field_errors() == [LIMIT_MESSAGE]
+    # A forged left-most entry does not give the same visitor a new bucket…
+    assert register("203.0.113.7", "a4@ville.example", spoofed="198.51.100.1").status_code == 200
+    # …and another visitor behind the same proxy is not held by the first one's registrations.
+    assert register("198.51.100.23", "b1@ville.example").status_code == 302
     assert Registration.objects.count() == 3
 
 
