@@ -72,11 +72,21 @@ def csrf_token(page):
     return found.group(1)
 
 
-def log_in(browser, email, password):
-    """Log in through the log-in form, as a person does; raises unless the server opens a session."""
+def log_in(browser, email, password, code=None):
+    """Log in through the log-in form, then the second factor's when ``code()`` is given, as a person does.
+
+    Raises unless the server opens a session that reaches past the second factor.
+    """
     path = "/compte/connexion/"
     page = browser.get(path)
     answer = browser.post_form(path, {"username": email, "password": password}, csrf_token(page))
     if answer.status != 302 or "sessionid" not in browser.cookies:
         raise RuntimeError(f"Log-in of {email} refused (HTTP {answer.status}).")
+    if answer.location.startswith("/compte/connexion/code/"):
+        if code is None:
+            raise RuntimeError(f"{email} must give a second-factor code.")
+        step = answer.location
+        answer = browser.post_form(step, {"code": code()}, csrf_token(browser.get(step)))
+        if answer.status != 302 or answer.location.startswith("/compte/"):
+            raise RuntimeError(f"Second factor of {email} refused (HTTP {answer.status}).")
     return browser

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "events",
     "label",
     "auditions",
+    "dashboard",
 ]
 
 MIDDLEWARE = [
@@ -329,6 +330,8 @@ SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# A refused form token gets the site's own page, in the layout and language of the others.
+CSRF_FAILURE_VIEW = "config.errors.csrf_failure"
 # Browser features the site never uses, denied to its pages and anything they embed (Permissions-Policy header).
 PERMISSIONS_POLICY_DENIED = (
     "accelerometer",

@@ -28,9 +28,15 @@ urlpatterns = [
     path("compte/", include("accounts.urls")),
     path("i18n/setlang/", switch_language, name="set_language"),
     path("healthz", healthz, name="healthz"),
+    path("organisation/", include("dashboard.urls")),
     path("admin/", admin.site.urls),
     path("", include("label.urls")),
     path("", include("events.urls")),
     path("", include("auditions.jury.urls")),
     path("", include("auditions.sessions.urls")),
 ]
+
+handler400 = "config.errors.bad_request"
+handler403 = "config.errors.permission_denied"
+handler404 = "config.errors.page_not_found"
+handler500 = "config.errors.server_error"

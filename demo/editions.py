@@ -74,6 +74,7 @@ def _values(spec, today):
         "opens_at": data.instant(spec["opens"], today),
         "closes_at": data.instant(spec["closes"], today),
         "contact_email": data.email(spec["contact"]),
+        "rules_url": spec["rules"],
         "published": spec["published"],
     }
 

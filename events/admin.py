@@ -1,12 +1,15 @@
 """Organiser screens: partners and their logos, events with programme and seats, registrations."""
 
+import re
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -18,6 +21,15 @@ from .models import Event, EventPartner, Partner, ProgrammeItem, Region, Registr
 
 Status = Registration.Status
 Attendance = Registration.Attendance
+# A registration's status in words; the tone of its badge only helps the eye (static/css/admin.css).
+STATUS_TONES = {Status.CONFIRMED: "good", Status.WAITLISTED: "progress", Status.CANCELLED: "muted"}
+# Where a long e-mail address may break in a narrow column: before its "@" and after a dot.
+ADDRESS_BREAKS = re.compile(r"(?=@)|(?<=\.)")
+
+
+def _badge(tone, text):
+    return format_html('<span class="lti-badge lti-badge--{}">{}</span>', tone, text)
+
 
 # --- partners ------------------------------------------------------------------------
 
@@ -135,7 +147,7 @@ class EventAdmin(admin.ModelAdmin):
         "region",
         "city",
         "starts_at",
-        "published",
+        "publication",
         "on_site_count",
         "online_count",
         "waitlisted_count",
@@ -177,6 +189,10 @@ class EventAdmin(admin.ModelAdmin):
                 waitlisted_count=_registrations(Status.WAITLISTED),
             )
         )
+
+    @admin.display(description=_("publication"), ordering="published")
+    def publication(self, obj):
+        return _badge("good", gettext("Publié")) if obj.published else _badge("muted", gettext("Non publié"))
 
     @admin.display(description=_("sur place"), ordering="on_site_count")
     def on_site_count(self, obj):
@@ -243,7 +259,16 @@ class EventAdmin(admin.ModelAdmin):
 
 @admin.register(Registration)
 class RegistrationAdmin(admin.ModelAdmin):
-    list_display = ("event", "full_name", "email", "organisation", "attendance", "status", "created_at")
+    list_display = (
+        "event_title",
+        "full_name",
+        "email_address",
+        "organisation",
+        "attendance",
+        "status_badge",
+        "created_at",
+    )
+    list_display_links = ("full_name",)
     list_filter = ("event", "status", "attendance")
     search_fields = ("full_name", "email", "organisation")
     list_select_related = ("event",)
@@ -263,6 +288,18 @@ class RegistrationAdmin(admin.ModelAdmin):
     )
     # Only typos in a name may be fixed here: the cancel link signs the e-mail, and seats move through the service.
     readonly_fields = tuple(name for name in fields if name not in ("full_name", "organisation"))
+
+    @admin.display(description=_("événement"), ordering="event__starts_at")
+    def event_title(self, obj):
+        return obj.event.title
+
+    @admin.display(description=_("adresse e-mail"), ordering="email")
+    def email_address(self, obj):
+        return format_html_join(mark_safe("<wbr>"), "{}", ((part,) for part in ADDRESS_BREAKS.split(obj.email)))
+
+    @admin.display(description=_("état"), ordering="status")
+    def status_badge(self, obj):
+        return _badge(STATUS_TONES[obj.status], obj.get_status_display())
 
     def has_add_permission(self, request):
         return False  # registrations come from the public form

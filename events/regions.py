@@ -1,4 +1,6 @@
-"""Reference data: the French regions."""
+"""Reference data: the French regions, and the order a French reader expects them in."""
+
+import unicodedata
 
 # The 18 French regions with their official (INSEE) codes.
 REGIONS = [
@@ -21,3 +23,18 @@ REGIONS = [
     ("93", "Provence-Alpes-Côte d'Azur"),
     ("94", "Corse"),
 ]
+
+
+def collation_key(name):
+    """French dictionary order without a system locale: "Île-de-France" among the I, not after the Z.
+
+    Letters are compared first without their accents and case, then as written to break ties; the same
+    order on every database (PostgreSQL's C collation and SQLite's both put accented capitals last).
+    """
+    decomposed = unicodedata.normalize("NFKD", name)
+    return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold(), name
+
+
+def in_french_order(regions):
+    """``regions`` (Region objects) sorted by their names in French dictionary order."""
+    return sorted(regions, key=lambda region: collation_key(region.name))

@@ -81,10 +81,12 @@ class EditionAdmin(admin.ModelAdmin):
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
     readonly_fields = ("last_reference_number",)
+    # An address typed without a scheme is a secure one (Django 6's default, stated now).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = (
         (None, {"fields": ("name", "slug", ("year", "code"), "tagline", "published")}),
         (_("Calendrier"), {"fields": ("opens_at", "closes_at")}),
-        (_("Textes de l'appel"), {"fields": ("description", "eligibility", "contact_email")}),
+        (_("Textes de l'appel"), {"fields": ("description", "eligibility", "rules_url", "contact_email")}),
         (_("Lauréats"), {"fields": ("laureate_levels", "target_laureates", "last_reference_number")}),
     )
     inlines = (CriterionInline, MilestoneInline)
@@ -175,18 +177,32 @@ class StagedDecisionFilter(admin.SimpleListFilter):
         return queryset
 
 
+# The list shows each status in words; the tone of its badge only helps the eye (static/css/admin.css).
+STATUS_TONES = {
+    Status.DRAFT: "muted",
+    Status.SUBMITTED: "info",
+    Status.ELIGIBLE: "info",
+    Status.INELIGIBLE: "bad",
+    Status.SHORTLISTED: "progress",
+    Status.AUDITIONED: "progress",
+    Status.LAUREATE: "good",
+    Status.NOT_RETAINED: "bad",
+    Status.WITHDRAWN: "muted",
+}
+
+
 @admin.register(Candidature)
 class CandidatureAdmin(admin.ModelAdmin):
+    # Fits 1280 px beside the filters; the region is a filter, and a column of the exports.
     list_display = (
-        "reference",
+        "reference_code",
         "territory_name",
-        "region",
-        "project_title",
-        "status",
+        "title",
+        "status_badge",
         "staged_decision",
         "submitted_at",
     )
-    list_display_links = ("reference", "territory_name")
+    list_display_links = ("reference_code", "territory_name")
     list_filter = ("edition", "status", StagedDecisionFilter, "region", "territory_kind")
     search_fields = ("reference", "territory_name", "project_title", "contact_name", "contact_email")
     list_select_related = ("region",)
@@ -263,6 +279,22 @@ class CandidatureAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         fields = [field.name for field in Candidature._meta.fields if field.name not in EDITABLE_FIELDS]
         return [*fields, "staged_decision", "account"]
+
+    @admin.display(description=_("référence"), ordering="reference")
+    def reference_code(self, obj):
+        return format_html('<span class="lti-nowrap">{}</span>', obj.reference or gettext("sans référence"))
+
+    @admin.display(description=_("titre du projet"), ordering="project_title")
+    def title(self, obj):
+        if not obj.project_title:
+            return self.get_empty_value_display()
+        return format_html('<span class="lti-clip" title="{}">{}</span>', obj.project_title, obj.project_title)
+
+    @admin.display(description=_("état"), ordering="status")
+    def status_badge(self, obj):
+        return format_html(
+            '<span class="lti-badge lti-badge--{}">{}</span>', STATUS_TONES[obj.status], obj.get_status_display()
+        )
 
     @admin.display(description=_("décision préparée"), ordering="staged_transition")
     def staged_decision(self, obj):

@@ -2,29 +2,51 @@
 
 from crispy_forms.helper import FormHelper
 from django import forms
-from django.utils.text import format_lazy
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core.upload_handlers import LimitedFileField
+from events.forms import RegionChoiceField
 
 from .models import REQUIRED_TO_SUBMIT, Candidature, DocumentKind
 
-REQUIRED_HELP = _("Obligatoire pour déposer la candidature.")
+
+def in_french(text):
+    """Text of the edition (a criterion's name, its guidance) marked as French, whatever the page's language."""
+    return format_html('<span lang="fr">{}</span>', text) if text else ""
 
 
-def _join_help(help_text):
-    return format_lazy("{} {}", help_text, REQUIRED_HELP) if help_text else REQUIRED_HELP
+class DraftForm:
+    """What the submission requires is marked required (asterisk, ``required``) from the first display.
+
+    A draft may still leave it blank: only ``complete=True`` (continue, or any save after the submission)
+    enforces it.
+    """
+
+    complete = False
+
+    def full_clean(self):
+        if self.complete:
+            super().full_clean()
+            return
+        marked = [form_field for form_field in self.fields.values() if form_field.required]
+        for form_field in marked:
+            form_field.required = False
+        try:
+            super().full_clean()
+        finally:
+            for form_field in marked:
+                form_field.required = True
 
 
-class StepForm(forms.ModelForm):
-    """A step saved as a draft accepts blanks; ``complete=True`` (continue, or after submission) does not."""
+class StepForm(DraftForm, forms.ModelForm):
+    """A page of candidature fields; those the submission requires are marked as such (see ``DraftForm``)."""
 
     def __init__(self, *args, complete=False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.complete = complete
         for name, form_field in self.fields.items():
-            form_field.required = complete and name in REQUIRED_TO_SUBMIT
-            if name in REQUIRED_TO_SUBMIT:
-                form_field.help_text = _join_help(form_field.help_text)
+            form_field.required = name in REQUIRED_TO_SUBMIT
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
@@ -44,6 +66,7 @@ class TerritoryForm(StepForm):
         model = Candidature
         fields = ("territory_name", "territory_kind", "region", "population")
         labels = {"territory_name": _("Nom de la collectivité ou de l'organisme public")}
+        field_classes = {"region": RegionChoiceField}
 
 
 class ProjectForm(StepForm):
@@ -117,19 +140,31 @@ class ContactForm(StepForm):
             "contact_name": forms.TextInput(attrs={"autocomplete": "name"}),
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        rules_url = self.instance.edition.rules_url
+        if rules_url:
+            # Beside the label rather than in it: the error summary repeats labels inside its own links.
+            self.fields["consent_rules"].help_text = format_html(
+                '<a href="{}" target="_blank" rel="noopener">{}</a>',
+                rules_url,
+                _("Lire le règlement de l'appel (nouvel onglet)"),
+            )
 
-class CriteriaForm(forms.Form):
+
+class CriteriaForm(DraftForm, forms.Form):
     """One narrative answer per criterion of the candidature's edition."""
 
     def __init__(self, *args, criteria=(), answers=None, complete=False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.complete = complete
         answers = answers or {}
         self.criteria = list(criteria)
         for criterion in self.criteria:
             self.fields[self.field_name(criterion)] = forms.CharField(
-                label=criterion.name,
-                help_text=_join_help(criterion.guidance),
-                required=complete,
+                label=in_french(criterion.name),
+                help_text=in_french(criterion.guidance),
+                required=True,
                 max_length=4000,
                 initial=answers.get(criterion.pk, ""),
                 widget=forms.Textarea(attrs={"rows": 6, "data-counter": "true"}),

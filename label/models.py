@@ -47,6 +47,14 @@ class Edition(models.Model):
         help_text=_("Instant exact de clôture, heure de Paris : « avant le 19 juin à minuit » = 20 juin 00:00."),
     )
     contact_email = models.EmailField(_("adresse de contact"))
+    rules_url = models.URLField(
+        _("règlement de l'appel (lien)"),
+        blank=True,
+        help_text=_(
+            "Adresse publique du règlement (page ou PDF) : lien « Lire le règlement » de la page de l'appel "
+            "et de l'engagement que le candidat coche."
+        ),
+    )
     forum = models.ForeignKey(
         "events.Event",
         on_delete=models.SET_NULL,

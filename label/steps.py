@@ -16,6 +16,8 @@ class Step:
     error_field = None
     # After a save the person stays on the step (a document added) instead of moving on.
     stays = False
+    # What ``missing`` names is the edition's own French text (criteria), not the interface's.
+    missing_in_french = False
 
     def __init__(self, slug, title):
         self.slug = slug
@@ -74,6 +76,8 @@ class FieldsStep(Step):
 
 class CriteriaStep(Step):
     """One narrative answer per criterion of the edition."""
+
+    missing_in_french = True
 
     def form(self, candidature, edition, data=None, files=None, complete=False):
         answers = {answer.criterion_id: answer.text for answer in candidature.answers.all()} if candidature else {}

@@ -4,7 +4,7 @@ from decimal import Decimal
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,15 +22,25 @@ from .models import Candidature, CriterionAnswer, Document, Edition, Status
 from .queries import ordered_laureates
 from .steps import RECAP, STEP_BY_SLUG, STEPS, following, missing_for_submission
 
+# The home shows this many laureates of the newest edition that has some, Or first; its page lists them all.
+HOME_LAUREATES = 6
+
 
 @public_page
 def home(request):
     now = timezone.now()
-    editions = list(Edition.objects.filter(published=True).order_by("-closes_at"))
+    laureates_of = Candidature.objects.filter(edition=OuterRef("pk"), status=Status.LAUREATE)
+    editions = list(
+        Edition.objects.filter(published=True).annotate(has_laureates=Exists(laureates_of)).order_by("-closes_at")
+    )
+    crowned = next((edition for edition in editions if edition.has_laureates), None)
+    laureates = list(ordered_laureates(crowned.candidatures.all())[:HOME_LAUREATES]) if crowned else []
     context = {
         "open_editions": [edition for edition in editions if edition.is_open(now)],
         "upcoming_editions": [edition for edition in editions if not edition.has_opened(now)],
         "past_editions": [edition for edition in editions if edition.closes_at <= now],
+        "crowned_edition": crowned,
+        "laureates": laureates,
     }
     response = render(request, "label/home.html", context)
     return expires_by(response, *(moment for edition in editions for moment in (edition.opens_at, edition.closes_at)))

@@ -10,10 +10,10 @@ to the row (a reference when submitted) sits beside it.
 
 from dataclasses import dataclass
 
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from core import clock
+from core.templatetags.french_dates import format_day
 
 from .models import Status
 
@@ -266,5 +266,5 @@ def next_step(candidature, now=None):
     if not state.after_deadline or clock.now(now) < candidature.deadline:
         return str(state.next_step)
     submitted_at = candidature.submitted_at
-    day = date_format(clock.in_paris(submitted_at), "j F Y") if submitted_at else ""
+    day = format_day(clock.in_paris(submitted_at), "j F Y") if submitted_at else ""
     return str(state.after_deadline) % {"day": day}

@@ -1,5 +1,8 @@
+import re
+
 from django.contrib import admin, messages
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -10,6 +13,17 @@ from .models import Notification
 
 HIDDEN_BODY = _("Contenu masqué : ce courriel contient un lien personnel.")
 ERROR_SHOWN_CHARS = 60
+# Where a long e-mail address may break in a narrow column: before its "@" and after a dot.
+ADDRESS_BREAKS = re.compile(r"(?=@)|(?<=\.)")
+Status = Notification.Status
+# A status in words; the tone of its badge only helps the eye (static/css/admin.css).
+STATUS_TONES = {
+    Status.QUEUED: "info",
+    Status.SENDING: "progress",
+    Status.SENT: "good",
+    Status.FAILED: "bad",
+    Status.CANCELLED: "muted",
+}
 
 
 class ErrorKindFilter(admin.SimpleListFilter):
@@ -35,7 +49,15 @@ class ErrorKindFilter(admin.SimpleListFilter):
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "kind", "recipient", "subject", "status", "attempts", "short_error", "sent_at")
+    list_display = (
+        "created_at",
+        "kind_code",
+        "recipient_address",
+        "short_subject",
+        "status_badge",
+        "short_error",
+        "sent_at",
+    )
     list_filter = ("status", ErrorKindFilter, "kind", "bulk", ("created_at", admin.DateFieldListFilter))
     search_fields = ("recipient", "subject", "last_error")
     date_hierarchy = "created_at"
@@ -67,6 +89,29 @@ class NotificationAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("type"), ordering="kind")
+    def kind_code(self, obj):
+        # "convocation_updated" may break after its underscores, never inside a word.
+        return format_html_join(mark_safe("_<wbr>"), "{}", ((part,) for part in obj.kind.split("_")))
+
+    @admin.display(description=_("destinataire"), ordering="recipient")
+    def recipient_address(self, obj):
+        return format_html_join(mark_safe("<wbr>"), "{}", ((part,) for part in ADDRESS_BREAKS.split(obj.recipient)))
+
+    @admin.display(description=_("objet"), ordering="subject")
+    def short_subject(self, obj):
+        return format_html('<span class="lti-clip" title="{}">{}</span>', obj.subject, obj.subject)
+
+    @admin.display(description=_("état"), ordering="status")
+    def status_badge(self, obj):
+        # The attempts under the status they explain, rather than a column of their own.
+        return format_html(
+            '<span class="lti-badge lti-badge--{}">{}</span><span class="lti-quiet">{}</span>',
+            STATUS_TONES[obj.status],
+            obj.get_status_display(),
+            ngettext("%(count)d tentative", "%(count)d tentatives", obj.attempts) % {"count": obj.attempts},
+        )
 
     @admin.display(description=_("dernière erreur"), ordering="error_kind")
     def short_error(self, obj):

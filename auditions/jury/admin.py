@@ -21,6 +21,7 @@ from . import services
 from .models import Assignment, ConflictOfInterest, Evaluation, Jury, JuryMember, Score
 
 SUBMITTED = Evaluation.Status.SUBMITTED
+EVALUATION_TONES = {Evaluation.Status.DRAFT: "progress", SUBMITTED: "good"}
 # A read-only detail page: no save buttons (the "change" permission is kept for the actions).
 READ_ONLY_PAGE = {"show_save": False, "show_save_and_continue": False, "show_save_and_add_another": False}
 
@@ -37,6 +38,24 @@ def _ranking_url(jury):
 
 def _short_datetime(moment):
     return formats.date_format(in_paris(moment), "SHORT_DATETIME_FORMAT")
+
+
+def _person(user):
+    """A juror in a list: the name, or the address of someone who has none yet."""
+    return user.full_name or user.email
+
+
+def _reference(candidature):
+    return format_html('<span class="lti-nowrap">{}</span>', candidature.reference or gettext("sans référence"))
+
+
+def _state_badge(status):
+    """An evaluation's state in words, the tone only helping the eye (static/css/admin.css); None: not started."""
+    if status is None:
+        tone, label = "muted", gettext("Pas commencée")
+    else:
+        tone, label = EVALUATION_TONES[status], Evaluation.Status(status).label
+    return format_html('<span class="lti-badge lti-badge--{}">{}</span>', tone, label)
 
 
 # --- juries ---------------------------------------------------------------------------
@@ -264,7 +283,8 @@ class JuryAdmin(admin.ModelAdmin):
 
 @admin.register(ConflictOfInterest)
 class ConflictOfInterestAdmin(admin.ModelAdmin):
-    list_display = ("juror", "candidature", "declared_by", "reason", "created_at")
+    list_display = ("juror_name", "reference", "territory", "declared_by_name", "short_reason", "created_at")
+    list_display_links = ("juror_name", "reference")
     list_filter = ("candidature__edition", ("juror", admin.RelatedOnlyFieldListFilter), "created_at")
     search_fields = (
         "juror__full_name",
@@ -275,6 +295,28 @@ class ConflictOfInterestAdmin(admin.ModelAdmin):
     )
     list_select_related = ("juror", "candidature", "declared_by")
     autocomplete_fields = ("juror", "candidature")
+
+    @admin.display(description=_("juré"), ordering="juror__full_name")
+    def juror_name(self, obj):
+        return _person(obj.juror)
+
+    @admin.display(description=_("référence"), ordering="candidature__reference")
+    def reference(self, obj):
+        return _reference(obj.candidature)
+
+    @admin.display(description=_("collectivité"), ordering="candidature__territory_name")
+    def territory(self, obj):
+        return obj.candidature.territory_name
+
+    @admin.display(description=_("déclaré par"), ordering="declared_by__full_name")
+    def declared_by_name(self, obj):
+        return self.get_empty_value_display() if obj.declared_by is None else _person(obj.declared_by)
+
+    @admin.display(description=_("motif"), ordering="reason")
+    def short_reason(self, obj):
+        if not obj.reason:
+            return self.get_empty_value_display()
+        return format_html('<span class="lti-clip" title="{}">{}</span>', obj.reason, obj.reason)
 
     def get_fields(self, request, obj=None):
         if obj is None:
@@ -363,7 +405,8 @@ class EvaluationStateFilter(admin.SimpleListFilter):
 @admin.register(Assignment)
 class AssignmentAdmin(admin.ModelAdmin):
     form = AssignmentForm
-    list_display = ("juror", "candidature", "jury", "evaluation_state", "created_at")
+    list_display = ("juror_name", "reference", "territory", "jury", "evaluation_state", "created_at")
+    list_display_links = ("juror_name", "reference")
     list_filter = ("jury", ("juror", admin.RelatedOnlyFieldListFilter), EvaluationStateFilter)
     search_fields = ("juror__full_name", "juror__email", "candidature__reference", "candidature__territory_name")
     list_select_related = ("juror", "candidature", "jury")
@@ -373,11 +416,21 @@ class AssignmentAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(evaluation_status=F("evaluation__status"))
 
+    @admin.display(description=_("juré"), ordering="juror__full_name")
+    def juror_name(self, obj):
+        return _person(obj.juror)
+
+    @admin.display(description=_("référence"), ordering="candidature__reference")
+    def reference(self, obj):
+        return _reference(obj.candidature)
+
+    @admin.display(description=_("collectivité"), ordering="candidature__territory_name")
+    def territory(self, obj):
+        return obj.candidature.territory_name
+
     @admin.display(description=_("évaluation"), ordering="evaluation_status")
     def evaluation_state(self, obj):
-        if obj.evaluation_status is None:
-            return gettext("Pas commencée")
-        return Evaluation.Status(obj.evaluation_status).label
+        return _state_badge(obj.evaluation_status)
 
     def get_fields(self, request, obj=None):
         return ("jury", "juror", "candidature") if obj is None else ("jury", "juror", "candidature", "created_at")
@@ -427,7 +480,16 @@ class ScoreInline(admin.TabularInline):
 
 @admin.register(Evaluation)
 class EvaluationAdmin(admin.ModelAdmin):
-    list_display = ("juror", "candidature_reference", "territory", "jury", "status", "weighted_total", "submitted_at")
+    list_display = (
+        "juror_name",
+        "candidature_reference",
+        "territory",
+        "jury",
+        "status_badge",
+        "weighted_total",
+        "submitted_at",
+    )
+    list_display_links = ("juror_name", "candidature_reference")
     list_filter = ("status", "assignment__jury", ("assignment__juror", admin.RelatedOnlyFieldListFilter))
     search_fields = (
         "assignment__juror__full_name",
@@ -450,9 +512,17 @@ class EvaluationAdmin(admin.ModelAdmin):
     def juror(self, obj):
         return obj.assignment.juror
 
+    @admin.display(description=_("juré"), ordering="assignment__juror__full_name")
+    def juror_name(self, obj):
+        return _person(obj.assignment.juror)
+
     @admin.display(description=_("référence"), ordering="assignment__candidature__reference")
     def candidature_reference(self, obj):
-        return obj.assignment.candidature.reference
+        return _reference(obj.assignment.candidature)
+
+    @admin.display(description=_("état"), ordering="status")
+    def status_badge(self, obj):
+        return _state_badge(obj.status)
 
     @admin.display(description=_("collectivité"), ordering="assignment__candidature__territory_name")
     def territory(self, obj):

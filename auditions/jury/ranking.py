@@ -10,8 +10,11 @@ PostgreSQL's JIT threshold. Each juror's mean and spread, the normalised
 score (every juror's totals as z-scores, averaged per candidature and mapped
 back onto 20 with the jury's overall mean and spread: shown beside the raw
 mean, never instead of it) and each juror's severity come from the submitted
-totals, with numpy. All that depends only on the submitted evaluations, which
-never change once submitted: a process computes it once per state of that set
+totals, with numpy. The grouped query of the scores also gives each
+criterion's lowest and highest score per candidature: the widest gap, as a
+share of the criterion's scale, is how strongly its jurors disagree on the
+dossier. All that depends only on the submitted evaluations, which never
+change once submitted: a process computes it once per state of that set
 (``scored``) and the page, re-read during deliberation, costs the rows only.
 """
 
@@ -24,7 +27,7 @@ from functools import cached_property
 
 import numpy
 from django.contrib.auth import get_user_model
-from django.db.models import Avg, Count, IntegerField, Max, Sum
+from django.db.models import Avg, Count, IntegerField, Max, Min, Sum
 from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
@@ -39,6 +42,19 @@ KEPT_JURIES = 16
 _kept = OrderedDict()
 _kept_lock = threading.Lock()
 SEVERITY_NOTICE = 1.0  # points on 20 from the others before a juror is called severe or lenient
+# From this gap between the highest and the lowest score of a criterion, as a share of its scale (2 points on
+# 0–5), the jurors disagree strongly on it: the dossier is to be discussed.
+DISAGREEMENT_SHARE = 0.4
+
+
+def scale_share(gap, criterion):
+    """A gap in points on ``criterion``'s scale as a share of that scale (0 to 1)."""
+    return gap / (criterion.scale_max - criterion.scale_min)
+
+
+def strong_disagreement(share):
+    # Rounded first: 2 points on 0–5 is 0.4, not 0.39999….
+    return share is not None and round(share, 9) >= DISAGREEMENT_SHARE
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -54,6 +70,7 @@ class RankedCandidature:
     staged_level: str
     region_code: str | None
     region_name: str | None
+    outcome_level: str
 
     FIELDS = (
         "pk",
@@ -65,6 +82,7 @@ class RankedCandidature:
         "staged_level",
         "region__code",
         "region__name",
+        "outcome_level",
     )
 
     def __eq__(self, other):
@@ -84,6 +102,10 @@ class RankedCandidature:
     def staged_level_label(self):
         return str(Level(self.staged_level).label) if self.staged_level else ""
 
+    @property
+    def outcome_level_label(self):
+        return str(Level(self.outcome_level).label) if self.outcome_level else ""
+
 
 @dataclass(slots=True)
 class Row:
@@ -98,6 +120,9 @@ class Row:
     normalised: float | None = None
     rank: int | None = None
     normalised_rank: int | None = None
+    # The widest gap between two jurors' scores on one criterion, as a share of its scale, and that criterion.
+    disagreement: float | None = None
+    disagreement_criterion: object = None
 
     @property
     def criterion_means(self):
@@ -106,6 +131,10 @@ class Row:
     @property
     def eliminated(self):
         return bool(self.eliminated_by)
+
+    @property
+    def disputed(self):
+        return strong_disagreement(self.disagreement)
 
 
 @dataclass
@@ -196,6 +225,11 @@ class Ranking:
         self.overall_spread = scored.overall_spread
         self._scored = scored
 
+    def juror_figures(self, juror):
+        """``juror``'s figures in this jury, from what the ranking already holds: no query."""
+        mean, _spread, count, severity = self._scored.jurors.get(juror.pk, (None, None, 0, None))
+        return JurorFigures(juror=juror, evaluations=count, mean=mean, severity=severity)
+
     @cached_property
     def jurors(self):
         users = get_user_model().objects.in_bulk(list(self._scored.jurors))
@@ -204,6 +238,12 @@ class Ranking:
             for juror_id, (mean, _spread, count, severity) in self._scored.jurors.items()
         ]
         return sorted(figures, key=lambda figure: figure.juror.full_name)
+
+    def gaps(self, row):
+        """Per criterion of ``row``, in order, the gap in points between its highest and lowest score (None when
+        fewer than two jurors scored it)."""
+        gaps = self._scored.gaps.get(row.candidature.pk, {})
+        return [gaps.get(criterion.pk) for criterion in self.criteria]
 
     @cached_property
     def agreements(self):
@@ -230,6 +270,8 @@ class Scored:
     scores: dict  # criterion id -> CriterionScores
     normalised_z: dict  # candidature id -> mean z-score of its evaluations
     jurors: dict  # juror id -> (mean, spread, count, severity)
+    gaps: dict  # candidature id -> {criterion id: highest − lowest score}, for criteria scored at least twice
+    disagreements: dict  # candidature id -> (widest gap as a share of its criterion's scale, that criterion's id)
 
 
 def _float(value):
@@ -261,15 +303,18 @@ def _evaluation_figures(jury):
 
 
 def _criterion_units(jury):
-    """(candidature id, criterion id, count, sum, sum of squares) of the submitted scores, per candidature ×
-    criterion; the criterion's mean is the exact sum divided by the count, the rest feeds the agreement."""
+    """(candidature id, criterion id, count, sum, sum of squares, lowest, highest) of the submitted scores, per
+    candidature × criterion; the criterion's mean is the exact sum divided by the count, the sums feed the
+    agreement, the lowest and highest the disagreement."""
     # Integer sums keep PostgreSQL's aggregate on integers (hashable, no numeric arithmetic); a smallint squared fits.
     value = Cast("value", IntegerField())
     return (
         Score.objects.filter(evaluation__assignment__jury=jury, evaluation__status=SUBMITTED, value__isnull=False)
         .order_by()
         .values_list("evaluation__assignment__candidature_id", "criterion_id")
-        .annotate(count=Count("pk"), total=Sum("value"), squares=Sum(value * value))
+        .annotate(
+            count=Count("pk"), total=Sum("value"), squares=Sum(value * value), low=Min("value"), high=Max("value")
+        )
     )
 
 
@@ -279,22 +324,32 @@ def _jury_state(jury):
     return state["count"], state["ids"], state["last"]
 
 
-def _score(jury):
+def _score(jury, criteria):
     figures = {
         candidature_id: (count, _float(mean), _float(median), _float(spread))
         for candidature_id, count, mean, median, spread in _evaluation_figures(jury)
     }
-    means, scores = defaultdict(dict), defaultdict(CriterionScores)
-    for candidature_id, criterion_id, count, total, squares in _criterion_units(jury):
+    by_pk = {criterion.pk: (position, criterion) for position, criterion in enumerate(criteria)}
+    means, scores, gaps, disagreements = defaultdict(dict), defaultdict(CriterionScores), defaultdict(dict), {}
+    for candidature_id, criterion_id, count, total, squares, low, high in _criterion_units(jury):
         means[candidature_id][criterion_id] = total / count
         scores[criterion_id].add(count, total, squares)
+        if count < 2 or criterion_id not in by_pk:
+            continue
+        gaps[candidature_id][criterion_id] = high - low
+        position, criterion = by_pk[criterion_id]
+        share = scale_share(high - low, criterion)
+        widest = disagreements.get(candidature_id)
+        # Equal shares: the criterion that comes first in the edition's order.
+        if widest is None or (share, -position) > (widest[0], -by_pk[widest[1]][0]):
+            disagreements[candidature_id] = (share, criterion_id)
     evaluations = list(
         _submitted(jury)
         .filter(weighted_total__isnull=False)
         .values_list("assignment__juror_id", "assignment__candidature_id", "weighted_total")
     )
     if not evaluations:
-        return Scored(0, None, None, figures, dict(means), dict(scores), {}, {})
+        return Scored(0, None, None, figures, dict(means), dict(scores), {}, {}, dict(gaps), disagreements)
     juror_ids, candidature_ids, totals = zip(*evaluations, strict=True)
     totals = numpy.array([float(total) for total in totals])
     jurors, by_juror = numpy.unique(numpy.array(juror_ids), return_inverse=True)
@@ -330,18 +385,22 @@ def _score(jury):
             )
             for index, juror in enumerate(jurors)
         },
+        gaps=dict(gaps),
+        disagreements=disagreements,
     )
 
 
-def scored(jury):
-    """The jury's ``Scored``, kept by this process while its submitted evaluations stay the same."""
-    state = _jury_state(jury)
+def scored(jury, criteria):
+    """The jury's ``Scored``, kept by this process while its submitted evaluations and its criteria's scales stay
+    the same."""
+    scales = tuple((criterion.pk, criterion.scale_min, criterion.scale_max) for criterion in criteria)
+    state = (*_jury_state(jury), scales)
     with _kept_lock:
         kept = _kept.get(jury.pk)
         if kept is not None and kept[0] == state:
             _kept.move_to_end(jury.pk)
             return kept[1]
-    summary = _score(jury)
+    summary = _score(jury, criteria)
     with _kept_lock:
         _kept[jury.pk] = (state, summary)
         _kept.move_to_end(jury.pk)
@@ -360,7 +419,8 @@ def ranking(jury):
     # Few objects are kept per unit or row: at national scale the garbage collector's passes cost as much as SQL.
     criteria = list(jury.edition.criteria.all())
     thresholds = [_float(criterion.eliminatory_threshold) for criterion in criteria]
-    summary = scored(jury)
+    summary = scored(jury, criteria)
+    by_pk = {criterion.pk: criterion for criterion in criteria}
     rows = []
     no_evaluation, no_means = (0, None, None, None), {}
     for values in jury.candidatures().order_by("reference", "pk").values_list(*RankedCandidature.FIELDS):
@@ -377,6 +437,9 @@ def ranking(jury):
         z = summary.normalised_z.get(candidature.pk)
         if z is not None:
             row.normalised = summary.overall_mean + z * summary.overall_spread
+        widest = summary.disagreements.get(candidature.pk)
+        if widest is not None:
+            row.disagreement, row.disagreement_criterion = widest[0], by_pk[widest[1]]
         rows.append(row)
     for row, rank in zip(rows, competition_ranks([row.mean for row in rows]), strict=True):
         row.rank = rank
@@ -384,6 +447,71 @@ def ranking(jury):
         row.normalised_rank = rank
     rows.sort(key=lambda row: (row.rank is None, row.rank or 0, row.candidature.reference or ""))
     return Ranking(criteria, rows, summary)
+
+
+# --- one dossier in deliberation: its jurors' scores side by side --------------------------------------
+
+
+@dataclass(slots=True)
+class CriterionSpread:
+    """One criterion of a dossier: each juror's score, in the order of the evaluations, and how far apart they are."""
+
+    criterion: object
+    scores: list  # None where the juror left the criterion without a score
+
+    @property
+    def values(self):
+        return [value for value in self.scores if value is not None]
+
+    @property
+    def mean(self):
+        values = self.values
+        return sum(values) / len(values) if values else None
+
+    @property
+    def low(self):
+        return min(self.values, default=None)
+
+    @property
+    def high(self):
+        return max(self.values, default=None)
+
+    @property
+    def gap(self):
+        """Highest − lowest score, in points on the criterion's scale; None under two scores."""
+        values = self.values
+        return max(values) - min(values) if len(values) >= 2 else None
+
+    @property
+    def share(self):
+        gap = self.gap
+        return None if gap is None else scale_share(gap, self.criterion)
+
+    @property
+    def disputed(self):
+        return strong_disagreement(self.share)
+
+    @property
+    def eliminated(self):
+        threshold, mean = self.criterion.eliminatory_threshold, self.mean
+        return threshold is not None and mean is not None and mean < threshold
+
+
+def submitted_evaluations(jury, candidature_id):
+    """The dossier's submitted evaluations in ``jury``, with their juror and scores: two queries, whatever their
+    number. Drafts are never shown: a juror's scores count once submitted."""
+    return (
+        Evaluation.objects.filter(assignment__jury=jury, assignment__candidature_id=candidature_id, status=SUBMITTED)
+        .select_related("assignment__juror")
+        .prefetch_related("scores")
+        .order_by("assignment__juror__full_name", "assignment__juror_id")
+    )
+
+
+def spreads(criteria, evaluations):
+    """Per criterion, in order, the scores of ``evaluations`` (scores prefetched), one per evaluation in order."""
+    by_evaluation = [{score.criterion_id: score.value for score in each.scores.all()} for each in evaluations]
+    return [CriterionSpread(criterion, [each.get(criterion.pk) for each in by_evaluation]) for criterion in criteria]
 
 
 def krippendorff_alpha(matrix):

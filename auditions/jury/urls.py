@@ -14,4 +14,5 @@ urlpatterns = [
     path("jury/classement/export.csv", ranking_exports.export_csv, name="ranking_csv"),
     path("jury/classement/export.xlsx", ranking_exports.export_xlsx, name="ranking_xlsx"),
     path("jury/classement/decisions/", ranking_views.decisions, name="decisions"),
+    path("jury/classement/<int:jury_pk>/dossiers/<int:pk>/", ranking_views.deliberation, name="deliberation"),
 ]

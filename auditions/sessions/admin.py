@@ -5,8 +5,10 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils import formats
 from django.utils.functional import cached_property
+from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -17,7 +19,7 @@ from label.models import Candidature
 from notifications.models import Notification
 
 from . import convocations, scheduling, services
-from .models import AuditionSession, SessionBreak, Slot
+from .models import AuditionSession, Convocation, SessionBreak, Slot
 
 SLOT_STATES = {
     "convocation": _("à envoyer"),
@@ -30,6 +32,35 @@ PUBLICATION_KINDS = ("convocation", "convocation_updated", "convocation_cancelle
 
 def _candidature_label(candidature):
     return f"{candidature.territory_name or '—'} ({candidature.reference or gettext('Brouillon')})"
+
+
+def _badge(tone, text):
+    """A state in words; the tone of the badge only helps the eye (static/css/admin.css)."""
+    return format_html('<span class="lti-badge lti-badge--{}">{}</span>', tone, text)
+
+
+def _paris_datetime(moment):
+    return formats.date_format(clock.in_paris(moment), "SHORT_DATETIME_FORMAT")
+
+
+def _paris_hours(starts_at, ends_at):
+    """« 23/06/2020 14:00 – 14:25 », the day and start kept on one line."""
+    return format_html('<span class="lti-nowrap">{}</span> – {}', _paris_datetime(starts_at), paris_time(ends_at))
+
+
+def _reference(candidature):
+    return format_html('<span class="lti-nowrap">{}</span>', candidature.reference or gettext("sans référence"))
+
+
+def _convocation_state(slot):
+    """What the next publication sends about ``slot`` (annotated by ``convocations.with_convocation_state``)."""
+    states = []
+    if slot.candidature_id is not None:
+        told = None if slot.told_starts_at is None else (slot.told_starts_at, slot.told_ends_at, slot.told_video_url)
+        states.append(SLOT_STATES[convocations.message_due(slot.terms, told, slot.told_cancelled)])
+    if slot.cancellation_due:
+        states.append(gettext("annulation à envoyer"))
+    return " · ".join(str(state) for state in states) or "—"
 
 
 def _publication_summary(sent):
@@ -180,18 +211,12 @@ class SlotInline(admin.TabularInline):
         """What the next publication sends about this row: to its candidature, and to one who left it."""
         if obj is None or obj.pk is None:
             return "—"
-        states = []
-        if obj.candidature_id is not None:
-            told = None if obj.told_starts_at is None else (obj.told_starts_at, obj.told_ends_at, obj.told_video_url)
-            states.append(SLOT_STATES[convocations.message_due(obj.terms, told, obj.told_cancelled)])
-        if obj.cancellation_due:
-            states.append(gettext("annulation à envoyer"))
-        return " · ".join(str(state) for state in states) or "—"
+        return _convocation_state(obj)
 
 
 @admin.register(AuditionSession)
 class AuditionSessionAdmin(admin.ModelAdmin):
-    list_display = ("title", "edition", "starts_at_paris", "published", "filled_slots")
+    list_display = ("title", "edition", "starts_at_paris", "publication", "filled_slots")
     list_filter = ("edition", "published")
     list_select_related = ("edition",)
     search_fields = ("title",)
@@ -231,7 +256,11 @@ class AuditionSessionAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("début (heure de Paris)"), ordering="starts_at")
     def starts_at_paris(self, obj):
-        return formats.date_format(clock.in_paris(obj.starts_at), "SHORT_DATETIME_FORMAT")
+        return _paris_datetime(obj.starts_at)
+
+    @admin.display(description=_("publication"), ordering="published")
+    def publication(self, obj):
+        return _badge("good", gettext("Publiée")) if obj.published else _badge("muted", gettext("Non publiée"))
 
     @admin.display(description=_("à envoyer aux candidats à la prochaine publication"))
     def next_publication(self, obj):
@@ -243,6 +272,12 @@ class AuditionSessionAdmin(admin.ModelAdmin):
     @admin.display(description=_("créneaux attribués"), ordering="filled_count")
     def filled_slots(self, obj):
         return f"{obj.filled_count} / {obj.slot_count}"
+
+    def get_deleted_objects(self, objs, request):
+        # Slots and convocations are read-only in their own lists, yet go with their session (delete_model below).
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        going_with_it = {str(Slot._meta.verbose_name), str(Convocation._meta.verbose_name)}
+        return deleted, counts, {name for name in perms_needed if str(name) not in going_with_it}, protected
 
     # Deleting a session tells its convoked candidates at once; a deleted slot waits for the next publication.
     def delete_model(self, request, obj):
@@ -449,3 +484,95 @@ class AuditionSessionAdmin(admin.ModelAdmin):
                     % {"session": session},
                 )
             report_refused(request, outcome)
+
+
+# --- read-only lists: every slot and every convocation, to find one --------------------------
+
+
+@admin.register(Slot)
+class SlotAdmin(admin.ModelAdmin):
+    """The slots of every session; they are edited on their session's page."""
+
+    list_display = ("session_link", "hours", "reference", "territory", "convocation_state")
+    list_display_links = None
+    list_filter = ("session__edition", "session")
+    search_fields = ("session__title", "candidature__reference", "candidature__territory_name")
+    list_select_related = ("session", "candidature")
+    list_per_page = 100
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def get_queryset(self, request):
+        return convocations.with_convocation_state(super().get_queryset(request))
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("session"), ordering="session__title")
+    def session_link(self, obj):
+        url = reverse("admin:auditions_auditionsession_change", args=[obj.session_id])
+        return format_html('<a href="{}">{}</a>', url, obj.session.title)
+
+    @admin.display(description=_("horaire (heure de Paris)"), ordering="starts_at")
+    def hours(self, obj):
+        return _paris_hours(obj.starts_at, obj.ends_at)
+
+    @admin.display(description=_("référence"), ordering="candidature__reference")
+    def reference(self, obj):
+        return self.get_empty_value_display() if obj.candidature is None else _reference(obj.candidature)
+
+    @admin.display(description=_("collectivité"), ordering="candidature__territory_name")
+    def territory(self, obj):
+        if obj.candidature is None:
+            return gettext("Créneau libre")
+        return obj.candidature.territory_name
+
+    @admin.display(description=_("convocation"))
+    def convocation_state(self, obj):
+        return _convocation_state(obj)
+
+
+@admin.register(Convocation)
+class ConvocationAdmin(admin.ModelAdmin):
+    """What each candidature was last told, written by publishing a session only."""
+
+    list_display = ("reference", "territory", "session", "hours", "state", "updated_at")
+    list_display_links = ("reference", "territory")
+    list_filter = ("session__edition", "session", "cancelled")
+    search_fields = ("session__title", "candidature__reference", "candidature__territory_name")
+    list_select_related = ("session", "candidature")
+    list_per_page = 100
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("référence"), ordering="candidature__reference")
+    def reference(self, obj):
+        return _reference(obj.candidature)
+
+    @admin.display(description=_("collectivité"), ordering="candidature__territory_name")
+    def territory(self, obj):
+        return obj.candidature.territory_name
+
+    @admin.display(description=_("horaire (heure de Paris)"), ordering="starts_at")
+    def hours(self, obj):
+        return _paris_hours(obj.starts_at, obj.ends_at)
+
+    @admin.display(description=_("état"), ordering="cancelled")
+    def state(self, obj):
+        if obj.cancelled:
+            return _badge("bad", gettext("Annulée"))
+        # Each update sent raises the calendar's SEQUENCE.
+        return _badge("info", gettext("Modifiée")) if obj.sequence else _badge("good", gettext("Envoyée"))

@@ -2,12 +2,16 @@
 ``ready()``."""
 
 from django.db.models import Prefetch
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from django.urls import reverse
+from django.utils.translation import gettext
 
 from auditions.jury import home_blocks
 from auditions.jury.models import JuryMember
 from core import clock
-from label import panels
+from core.pages import forget_public_pages
+from label import edition_pages, panels
 from label.models import Status
 from label.signals import status_changed
 
@@ -39,6 +43,24 @@ CONVOCATIONS_PANEL = panels.Panel(
 )
 
 
+def programme_page(edition):
+    """The call page's link to the audition programme (the ``label.edition_pages`` hook), once a session is out."""
+    if not AuditionSession.objects.filter(edition=edition, published=True).exists():
+        return None
+    return edition_pages.EditionPage(
+        title=gettext("Programme des auditions"),
+        url=reverse("auditions:programme", kwargs={"edition": edition.slug}),
+        order=100,
+    )
+
+
+@receiver(post_save, sender=AuditionSession, dispatch_uid="auditions.public_pages.session_saved")
+@receiver(post_delete, sender=AuditionSession, dispatch_uid="auditions.public_pages.session_deleted")
+def session_changed(sender, **kwargs):
+    """A session published or withdrawn adds or removes the programme's link on its edition's call page."""
+    forget_public_pages()
+
+
 # A signal: label sends it on every status change and cannot import this room.
 @receiver(status_changed, dispatch_uid="auditions.shortlisted_asks_availability")
 def ask_availability_when_shortlisted(sender, candidature, transition, **kwargs):
@@ -48,3 +70,4 @@ def ask_availability_when_shortlisted(sender, candidature, transition, **kwargs)
 
 home_blocks.register(upcoming_sessions)
 panels.register(CONVOCATIONS_PANEL)
+edition_pages.register(programme_page)

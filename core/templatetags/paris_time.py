@@ -1,4 +1,4 @@
-"""Dates as a person in France reads them, always in Paris time."""
+"""Dates as a person in France reads them, always in Paris time, « 1er » for the first of the month."""
 
 from datetime import time, timedelta
 
@@ -7,6 +7,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from core.clock import in_paris
+
+from .french_dates import format_day
 
 register = template.Library()
 
@@ -18,8 +20,8 @@ def deadline_phrase(value):
         return ""
     local = in_paris(value)
     if local.time() == time(0, 0):
-        return _("%(day)s à minuit") % {"day": date_format(local - timedelta(days=1), "l j F Y")}
-    return _("%(day)s à %(time)s") % {"day": date_format(local, "l j F Y"), "time": date_format(local, "H:i")}
+        return _("%(day)s à minuit") % {"day": format_day(local - timedelta(days=1), "l j F Y")}
+    return _("%(day)s à %(time)s") % {"day": format_day(local, "l j F Y"), "time": date_format(local, "H:i")}
 
 
 @register.filter
@@ -27,7 +29,7 @@ def paris_datetime(value):
     if not value:
         return ""
     local = in_paris(value)
-    return _("%(day)s à %(time)s") % {"day": date_format(local, "l j F Y"), "time": date_format(local, "H:i")}
+    return _("%(day)s à %(time)s") % {"day": format_day(local, "l j F Y"), "time": date_format(local, "H:i")}
 
 
 @register.filter

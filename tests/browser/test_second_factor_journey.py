@@ -101,6 +101,8 @@ def test_enrol_then_log_in_with_the_app_then_with_a_recovery_code_used_once(page
     expect(page.get_by_role("heading", level=1)).to_have_text("Sécurité du compte")
     expect(page.get_by_text("9 codes de secours inutilisés.")).to_be_visible()
     look_at(page, "security")
+    # Logging out is in the account menu of the header.
+    page.locator("#account-menu").click()
     page.get_by_role("button", name="Se déconnecter").click()
     expect_logged_out(page)
 

@@ -139,7 +139,7 @@ def test_a_logged_in_person_never_gets_the_anonymous_page(client):
     response = client.get(HOME)
 
     assert (rendered(response), response["Cache-Control"], response.has_header("ETag")) == (True, "private", False)
-    assert 'title="Sécurité du compte">Sophie</a>' in text(response) and "Se déconnecter" in text(response)
+    assert '<span class="account-name">Sophie</span>' in text(response) and "Se déconnecter" in text(response)
 
 
 def test_a_logged_in_person_s_page_is_never_served_to_anyone_else(client):

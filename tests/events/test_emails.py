@@ -101,7 +101,7 @@ def test_an_event_over_several_days_shows_both_ends(event):
     _subject, text, _cancel_url = rendered("registration_confirmed", registration_for(event))
 
     assert text.splitlines()[4] == (
-        "Quand : du mardi 30 juin 2020 à 09:30 au mercredi 1 juillet 2020 à 12:30 (heure de Paris)"
+        "Quand : du mardi 30 juin 2020 à 09:30 au mercredi 1er juillet 2020 à 12:30 (heure de Paris)"
     )
 
 

@@ -9,8 +9,16 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from auditions.jury.models import ConflictOfInterest
-from auditions.jury.ranking import competition_ranks, krippendorff_alpha, ranking
+from auditions.jury.ranking import (
+    competition_ranks,
+    krippendorff_alpha,
+    ranking,
+    spreads,
+    strong_disagreement,
+    submitted_evaluations,
+)
 from auditions.jury.services import reopen_evaluation, weighted_total
+from label.models import Criterion
 from tests.jury.factories import jury_with_members, scored, shortlisted
 from tests.label.factories import CriterionFactory
 
@@ -174,3 +182,100 @@ def test_the_figures_kept_between_two_readings_follow_every_change_of_the_submit
     clock.set(evaluation.updated_at + timedelta(minutes=5))
     scored(jury, jurors["c"], candidatures["W"], [1, 1])
     assert by_territory(ranking(jury))["W"].mean == approx(4.0, abs=1e-3)
+
+
+# --- how strongly the jurors disagree on a dossier -----------------------------------------------------
+
+
+def test_the_widest_gap_of_each_dossier_as_a_share_of_its_criterions_scale(case):
+    """On 0–5 (a scale of 5 points), the highest minus the lowest score of each criterion:
+    X: Innovation 5, 4, 3 → 2 (40 %), Usagers 4, 4, 5 → 1       widest: Innovation, 0.4, to discuss
+    Y: Innovation 2, 1, 2 → 1,         Usagers 2, 3, 1 → 2 (40 %) widest: Usagers, 0.4, to discuss
+    Z: Innovation 4, 5    → 1,         Usagers 2, 5    → 3 (60 %) widest: Usagers, 0.6, to discuss
+    W: nothing submitted.
+    """
+    jury, _jurors, _candidatures = case
+    result = ranking(jury)
+    rows = by_territory(result)
+    assert {
+        name: (row.disagreement, getattr(row.disagreement_criterion, "name", None), row.disputed)
+        for name, row in rows.items()
+    } == {
+        "X": (approx(0.4), "Innovation", True),
+        "Y": (approx(0.4), "Usagers", True),
+        "Z": (approx(0.6), "Usagers", True),
+        "W": (None, None, False),
+    }
+    assert {name: result.gaps(row) for name, row in rows.items()} == {
+        "X": [2, 1],
+        "Y": [1, 2],
+        "Z": [1, 3],
+        "W": [None, None],
+    }
+
+
+def test_a_gap_under_the_threshold_is_no_disagreement_and_equal_gaps_name_the_first_criterion():
+    """On 0–10, 3 points (30 %) is under 40 %; 1–5 is a scale of 4 points: 2 points there are 50 %."""
+    jury, (a, b) = jury_with_members(2)
+    CriterionFactory(edition=jury.edition, name="Innovation", order=1, scale_min=0, scale_max=10)
+    CriterionFactory(edition=jury.edition, name="Usagers", order=2, scale_min=1, scale_max=5)
+    CriterionFactory(edition=jury.edition, name="Mutualisation", order=3, scale_min=1, scale_max=5)
+    calm, split = shortlisted(jury.edition, territory_name="Calme"), shortlisted(jury.edition, territory_name="Partagé")
+    scored(jury, a, calm, [7, 3, 3])
+    scored(jury, b, calm, [4, 3, 3])
+    scored(jury, a, split, [5, 1, 5])
+    scored(jury, b, split, [5, 3, 3])
+    rows = by_territory(ranking(jury))
+    assert (rows["Calme"].disagreement, rows["Calme"].disagreement_criterion.name) == (approx(0.3), "Innovation")
+    assert rows["Calme"].disputed is False
+    assert (rows["Partagé"].disagreement, rows["Partagé"].disagreement_criterion.name) == (approx(0.5), "Usagers")
+    assert rows["Partagé"].disputed is True
+    assert strong_disagreement(2 / 5) and not strong_disagreement(0.39) and not strong_disagreement(None)
+
+
+def test_a_single_juror_leaves_no_gap_to_measure():
+    jury, (a, _b) = jury_with_members(2)
+    CriterionFactory(edition=jury.edition, name="Innovation")
+    alone = shortlisted(jury.edition, territory_name="Seul")
+    scored(jury, a, alone, [1])
+    result = ranking(jury)
+    (row,) = result.rows
+    assert (row.disagreement, row.disagreement_criterion, row.disputed, result.gaps(row)) == (None, None, False, [None])
+
+
+def test_the_kept_figures_follow_a_change_of_a_criterions_scale(case):
+    jury, _jurors, _candidatures = case
+    assert by_territory(ranking(jury))["Z"].disagreement == approx(0.6)
+    Criterion.objects.filter(edition=jury.edition, name="Usagers").update(scale_max=10)
+    assert by_territory(ranking(jury))["Z"].disagreement == approx(0.3)
+
+
+def test_a_dossiers_scores_side_by_side_each_jurors_in_the_order_of_the_evaluations(case):
+    """Y, criterion by criterion: Innovation A 2, B 1, C 2 (mean 1.667, gap 1); Usagers A 2, B 3, C 1 (gap 2)."""
+    jury, jurors, candidatures = case
+    for name, juror in jurors.items():
+        juror.full_name = f"Juré {name.upper()}"
+        juror.save()
+    with CaptureQueriesContext(connection) as captured:
+        evaluations = list(submitted_evaluations(jury, candidatures["Y"].pk))
+    assert len(captured.captured_queries) == 2  # the evaluations with their jurors, then their scores
+    assert [evaluation.assignment.juror for evaluation in evaluations] == [jurors["a"], jurors["b"], jurors["c"]]
+    innovation, usagers = spreads(list(jury.edition.criteria.all()), evaluations)
+    assert (innovation.criterion.name, innovation.scores) == ("Innovation", [2, 1, 2])
+    assert (innovation.low, innovation.high) == (1, 2)
+    assert (innovation.mean, innovation.gap, innovation.share) == (approx(5 / 3), 1, approx(0.2))
+    assert (innovation.disputed, innovation.eliminated) == (False, True)  # 1.667 under its threshold of 2
+    assert (usagers.scores, usagers.gap, usagers.share, usagers.disputed, usagers.eliminated) == (
+        [2, 3, 1],
+        2,
+        approx(0.4),
+        True,
+        False,
+    )
+    # Drafts are never side by side with the submitted scores: W has C's draft only.
+    assert list(submitted_evaluations(jury, candidatures["W"].pk)) == []
+    none = spreads(list(jury.edition.criteria.all()), [])
+    assert [(spread.scores, spread.mean, spread.gap, spread.disputed) for spread in none] == [
+        ([], None, None, False),
+        ([], None, None, False),
+    ]

@@ -142,7 +142,9 @@ def test_the_page_shows_fifty_rows_at_a_time_with_the_ranks_of_the_whole_jury(or
 def test_the_totals_are_those_of_the_whole_jury_whatever_the_filters(organiser_client, sixty):
     jury, _candidatures = sixty
     response = organiser_client.get(reverse("jury:ranking"), {"jury": jury.pk, "region": BRETAGNE, "page": "2"})
-    assert response.context["totals"] == Totals(candidatures=60, scored=60, eliminated=10, staged=6, published=1)
+    assert response.context["totals"] == Totals(
+        candidatures=60, scored=60, eliminated=10, staged=6, published=1, disputed=0
+    )
     assert response.context["ranking"].evaluation_count == 120
 
 
@@ -232,6 +234,8 @@ def test_the_paginated_and_filtered_page_costs_the_same_with_1_and_60_candidatur
         {"jury": jury.pk, "page": "2"},
         {"jury": jury.pk, "region": HAUTS_DE_FRANCE, "decision": "undecided", "eliminated": "no", "page": "2"},
         {"jury": jury.pk, "rank_from": "2", "rank_to": "55"},
+        {"jury": jury.pk, "sort": "disagreement", "disagreement": "no", "status": "auditioned", "page": "2"},
+        {"jury": jury.pk, "sort": "normalised", "disagreement": "yes"},
     ]
     organiser_client.get(url, pages[0])
     one = [count_queries(organiser_client, url, data) for data in pages]

@@ -2,6 +2,7 @@
 
 import csv
 import io
+from dataclasses import astuple
 from datetime import timedelta
 from decimal import Decimal
 from html.parser import HTMLParser
@@ -18,6 +19,7 @@ from events.models import Event
 from events.sections import Section
 from label.models import Candidature, Level, Status
 from notifications.models import Notification
+from tests.conftest import text
 from tests.events.factories import EventFactory
 from tests.factories import OrganiserFactory
 from tests.jury.factories import jury_with_members, scored
@@ -31,7 +33,8 @@ AUDITIONED = "Auditionnée"
 
 
 class Cells(HTMLParser):
-    """The text of each body row's cells of the first <table> whose class has ``css_class``; form controls skipped."""
+    """The text of each body row's cells of the first <table> with the class ``css_class``; form controls and
+    buttons skipped, and so are the rows of details folded under a row (``ranking-detail``) with their tables."""
 
     def __init__(self, css_class):
         super().__init__()
@@ -39,40 +42,45 @@ class Cells(HTMLParser):
         self.depth = 0
         self.found = False
         self.in_body = False
+        self.in_details = False
         self.rows = []
         self.cell = None
         self.skip = 0
 
     def handle_starttag(self, tag, attrs):
-        if tag == "table" and (self.depth or (not self.found and self.css_class in (dict(attrs).get("class") or ""))):
+        classes = (dict(attrs).get("class") or "").split()
+        if tag == "table" and (self.depth or (not self.found and self.css_class in classes)):
             self.depth += 1
             self.found = True
-        if not self.depth:
+        if self.depth != 1:
             return
         if tag == "tbody":
             self.in_body = True
         elif tag == "tr" and self.in_body:
-            self.rows.append([])
-        elif tag in ("td", "th") and self.in_body:
+            self.in_details = "ranking-detail" in classes
+            if not self.in_details:
+                self.rows.append([])
+        elif tag in ("td", "th") and self.in_body and not self.in_details:
             self.cell = []
-        elif tag in ("select", "label"):
+        elif tag in ("select", "label", "button"):
             self.skip += 1
 
     def handle_endtag(self, tag):
-        if not self.depth:
-            return
-        if tag == "table":
+        if tag == "table" and self.depth:
             self.depth -= 1
-        elif tag == "tbody":
+            return
+        if self.depth != 1:
+            return
+        if tag == "tbody":
             self.in_body = False
         elif tag in ("td", "th") and self.cell is not None:
             self.rows[-1].append(" ".join("".join(self.cell).split()))
             self.cell = None
-        elif tag in ("select", "label"):
+        elif tag in ("select", "label", "button"):
             self.skip -= 1
 
     def handle_data(self, data):
-        if self.cell is not None and not self.skip:
+        if self.cell is not None and not self.skip and self.depth == 1:
             self.cell.append(data)
 
 
@@ -108,8 +116,7 @@ def forum():
     return EventFactory(kind=Event.Kind.NATIONAL_FORUM, title="Forum national 2031", slug="forum-2031", region=None)
 
 
-@pytest.fixture
-def case(forum):
+def ranked_case(forum):
     """Jurors A (severe), B and C (lenient); one criterion on 0–5, threshold 2: a total on 20 is 4 × the score.
 
         A: P 1 → 4,  Q 2 → 8,  R 3 → 12     mean 8,  spread 3.266 → z P −1.225, Q 0,      R +1.225
@@ -128,6 +135,11 @@ def case(forum):
         scored(jury, juror, candidature, [value])
     scored(jury, c, s, [5])
     return jury, {"P": p, "Q": q, "R": r, "S": s, "A": a, "B": b, "C": c}
+
+
+@pytest.fixture
+def case(forum):
+    return ranked_case(forum)
 
 
 # --- who may see it -------------------------------------------------------------------------------
@@ -155,24 +167,55 @@ def test_candidates_and_jurors_are_refused(client, case, who):
 
 
 def test_the_page_shows_raw_and_normalised_ranks_side_by_side(client, organiser, case):
+    """The widest gaps, on 0–5: P 1 and 2 → 1 point (20 %), Q 2 and 5 → 3 (60 %), R 3 and 4 → 1, S 3 and 5 → 2
+    (40 %): Q and S are to be discussed (from 40 %)."""
     jury, c = case
     client.force_login(organiser)
     response = client.get(reverse("jury:ranking"))
     assert response.status_code == 200
     assert response.context["jury"] == jury
     ref = {name: c[name].reference for name in "PQRS"}
-    # rank, normalised rank, reference, territory, region, project, evaluations, mean, median, spread, normalised,
-    # Innovation's mean, staged decision
-    assert [row[:13] for row in table(response)] == [
-        ["1", "3", ref["S"], "Saint-Omer", REGION, "Projet de Saint-Omer"]
-        + ["2", "16,00", "16,00", "5,66", "11,89", "4,00", "—"],
-        ["2", "1", ref["Q"], "Quimper", REGION, "Projet de Quimper"]
-        + ["2", "14,00", "14,00", "8,49", "15,84", "3,50", "—"],
-        ["2", "1", ref["R"], "Roubaix", REGION, "Projet de Roubaix"]
-        + ["2", "14,00", "14,00", "2,83", "15,84", "3,50", "—"],
-        ["4", "4", ref["P"], "Pont-à-Mousson éliminé (Innovation)", REGION, "Projet de Pont-à-Mousson"]
-        + ["2", "6,00", "6,00", "2,83", "6,43", "1,50", "—"],
+    # details button, rank, reference, territory · project · region, normalised rank, mean, normalised, widest gap,
+    # decision (its <select> skipped)
+    assert table(response) == [
+        ["", "1", ref["S"], f"Saint-Omer Projet de Saint-Omer {REGION}", "3", "16,00", "11,89", "40 % à discuter", ""],
+        ["", "2", ref["Q"], f"Quimper Projet de Quimper {REGION}", "1", "14,00", "15,84", "60 % à discuter", ""],
+        ["", "2", ref["R"], f"Roubaix Projet de Roubaix {REGION}", "1", "14,00", "15,84", "20 %", ""],
+        ["", "4", ref["P"], f"Pont-à-Mousson Projet de Pont-à-Mousson {REGION} éliminé (Innovation)"]
+        + ["4", "6,00", "6,43", "20 %", ""],
     ]
+
+
+def test_each_row_folds_its_other_figures_and_each_criterion_into_details(client, organiser, case):
+    jury, c = case
+    client.force_login(organiser)
+    response = client.get(reverse("jury:ranking"))
+    lines = {line.candidature.pk: line for line in response.context["lines"]}
+    # evaluations, median, spread; per criterion: name, mean on its scale, widest gap, to discuss, under threshold
+    assert {
+        name: (lines[c[name].pk].row.count, lines[c[name].pk].median, lines[c[name].pk].spread) for name in "PQRS"
+    } == {
+        "S": (2, "16,00", "5,66"),
+        "Q": (2, "14,00", "8,49"),
+        "R": (2, "14,00", "2,83"),
+        "P": (2, "6,00", "2,83"),
+    }
+    assert {name: [astuple(item) for item in lines[c[name].pk].criteria] for name in "PQRS"} == {
+        "S": [("Innovation", "4,00 /5", "2 points", True, False)],
+        "Q": [("Innovation", "3,50 /5", "3 points", True, False)],
+        "R": [("Innovation", "3,50 /5", "1 point", False, False)],
+        "P": [("Innovation", "1,50 /5", "1 point", False, True)],
+    }
+    page = text(response)
+    pk = c["Q"].pk
+    assert (
+        f'aria-expanded="false" aria-controls="details-{pk}" hidden>' in page
+        and f'<tr class="ranking-detail" id="details-{pk}" hidden>' in page
+        and f"Détails de {c['Q'].reference}</span>" in page
+    )
+    deliberation = reverse("jury:deliberation", kwargs={"jury_pk": jury.pk, "pk": pk})
+    assert lines[pk].url == deliberation
+    assert f'<a class="fw-semibold" href="{deliberation}" lang="fr">Quimper</a>' in page
 
 
 def test_the_jury_and_agreement_tables(client, organiser, case):
@@ -257,11 +300,11 @@ def test_staging_then_publishing_decides_notifies_and_fills_the_laureates_page(c
         "S": (Status.AUDITIONED, "select_laureate", "bronze"),
         "P": (Status.AUDITIONED, "not_retain", ""),
     }
-    assert [row[12] for row in table(response)] == [
-        "Lauréate · Bronze",
-        "Lauréate · Argent",
-        "Lauréate · Or",
-        "Non retenue",
+    assert [row[8] for row in table(response)] == [
+        "À publier : Lauréate · Bronze",
+        "À publier : Lauréate · Argent",
+        "À publier : Lauréate · Or",
+        "À publier : Non retenue",
     ]
     assert [line.choice for line in response.context["lines"]] == ["bronze", "silver", "gold", "not_retain"]
     assert Notification.objects.count() == 0  # staging tells nobody
@@ -286,6 +329,12 @@ def test_staging_then_publishing_decides_notifies_and_fills_the_laureates_page(c
             ("candidature_not_retained", c["P"].owner.email),
         ]
     )
+
+    assert [row[8] for row in table(response)] == [
+        "Publiée : Lauréate · Bronze",
+        "Publiée : Lauréate · Argent",
+        "Publiée : Lauréate · Or",
+    ]  # P, not retained without having been shortlisted, is no longer the jury's
 
     response = client.get(reverse("label:laureates", kwargs={"edition": "2031"}))
     assert response.status_code == 200
@@ -528,9 +577,12 @@ def test_each_page_costs_the_same_with_1_and_200_candidatures(client, organiser,
     CriterionFactory(edition=edition, name="Usagers")
     jury, jurors = jury_with_members(3, edition=edition)
     add_laureates(jury, jurors, 1)
+    first = Candidature.objects.get(edition=edition)
     client.force_login(organiser)
     pages = [
         (reverse("jury:ranking"), {"jury": jury.pk}),
+        (reverse("jury:ranking"), {"jury": jury.pk, "sort": "disagreement", "disagreement": "yes"}),
+        (reverse("jury:deliberation", kwargs={"jury_pk": jury.pk, "pk": first.pk}), {"sort": "normalised"}),
         (reverse("jury:ranking_csv"), {"jury": jury.pk}),
         (reverse("jury:ranking_xlsx"), {"jury": jury.pk}),
         (reverse("label:laureates", kwargs={"edition": "cout"}), None),

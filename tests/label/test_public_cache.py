@@ -126,7 +126,7 @@ def test_published_laureates_appear_at_once_on_the_laureates_page(organiser_clie
     assert response.status_code == 302
     assert (staged[0], "Roubaix" in staged[1]) == (False, False)
     rendered, page = anonymous(laureates)
-    assert (rendered, '<h3 class="h5 card-title mb-1">Roubaix</h3>' in page) == (True, True)
+    assert (rendered, '<h3 class="h5 card-title mb-1" lang="fr">Roubaix</h3>' in page) == (True, True)
 
 
 def test_a_status_change_that_does_not_touch_the_laureates_keeps_the_pages(organiser):

@@ -102,7 +102,7 @@ def convocation_sections(client, candidature):
 
 def programme_rows(client, session):
     page = client.get(reverse("auditions:programme", kwargs={"edition": session.edition.slug})).content.decode()
-    rows = re.findall(r"<tr>\s*<td[^>]*>(.*?)</td>\s*<td>(.*?)</td>", page, re.S)
+    rows = re.findall(r"<tr>\s*<td[^>]*>(.*?)</td>\s*<td[^>]*>(.*?)</td>", page, re.S)
     return [(clock, unescape(territory)) for clock, territory in rows]
 
 
