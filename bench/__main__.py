@@ -103,7 +103,10 @@ def main(argv=None):
             organiser = dataset.organiser()
             small, large = dataset.juries()
             browser = log_in(
-                Browser("127.0.0.1", server.port), dataset.ORGANISER_EMAIL, dataset.PASSWORD, dataset.organiser_code
+                Browser("127.0.0.1", server.port),
+                dataset.ORGANISER_EMAIL,
+                dataset.PASSWORD,
+                dataset.organiser_authenticator(),
             )
             rows += measured("ranking page and exports", ranking.measure, browser, organiser, small, large)
             rows += measured("public pages against bare views", public.measure, server.port, dataset.OPEN_CALL_SLUG)

@@ -82,6 +82,8 @@ def log_in(browser, email, password, code=None):
     answer = browser.post_form(path, {"username": email, "password": password}, csrf_token(page))
     if answer.status != 302 or "sessionid" not in browser.cookies:
         raise RuntimeError(f"Log-in of {email} refused (HTTP {answer.status}).")
+    if answer.location.startswith("/compte/") and not answer.location.startswith("/compte/connexion/code/"):
+        raise RuntimeError(f"Log-in of {email} stopped at {answer.location}.")
     if answer.location.startswith("/compte/connexion/code/"):
         if code is None:
             raise RuntimeError(f"{email} must give a second-factor code.")

@@ -44,7 +44,7 @@ from tests.jury.factories import JuryFactory
 from tests.label.factories import CandidatureFactory, CriterionFactory, EditionFactory
 
 # Raise it whenever what the build produces changes: a database of another version is rebuilt.
-DATASET_VERSION = "2"
+DATASET_VERSION = "3"
 SEED = 20200619
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -158,9 +158,16 @@ class Builder:
         self.User = get_user_model()
 
     def users(self, emails, language="fr"):
-        """Accounts for ``emails``, inserted in bulk with the one shared password hash."""
+        """Accounts for ``emails``, inserted in bulk with the one shared password hash, their addresses confirmed."""
+        confirmed_at = timezone.now()
         users = [
-            self.User(email=email, full_name=self.fake.name(), language=language, password=self.password_hash)
+            self.User(
+                email=email,
+                full_name=self.fake.name(),
+                language=language,
+                password=self.password_hash,
+                email_verified_at=confirmed_at,
+            )
             for email in emails
         ]
         self.User.objects.bulk_create(users, batch_size=2000)
@@ -434,13 +441,13 @@ def organiser():
     return get_user_model().objects.get(email=ORGANISER_EMAIL)
 
 
-def organiser_code():
-    """The code the organiser's authenticator shows now (the device is set up on first use, as at enrolment)."""
+def organiser_authenticator():
+    """The organiser's authenticator app, set up now if it was not: a callable giving the code it shows."""
     from django_otp.oath import TOTP
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     device, _created = TOTPDevice.objects.get_or_create(user=organiser(), name="bench", defaults={"confirmed": True})
-    return f"{TOTP(device.bin_key).token():06d}"
+    return lambda: f"{TOTP(device.bin_key).token():06d}"
 
 
 def juries():

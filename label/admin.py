@@ -203,7 +203,7 @@ class CandidatureAdmin(admin.ModelAdmin):
         "submitted_at",
     )
     list_display_links = ("reference_code", "territory_name")
-    list_filter = ("edition", "status", StagedDecisionFilter, "region", "territory_kind")
+    list_filter = ("edition", "status", "outcome_level", StagedDecisionFilter, "region", "territory_kind")
     search_fields = ("reference", "territory_name", "project_title", "contact_name", "contact_email")
     list_select_related = ("region",)
     list_per_page = 50

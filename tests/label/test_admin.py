@@ -559,3 +559,11 @@ def test_nobody_adds_or_deletes_a_candidature_in_the_admin(organiser_client, edi
     assert organiser_client.get(reverse("admin:label_candidature_delete", args=[candidature.pk])).status_code == 403
     html = organiser_client.get(CHANGELIST).content.decode()
     assert f'href="{EXPORT_CSV}?"' in html and f'href="{EXPORT_XLSX}?"' in html
+
+
+def test_the_changelist_filters_laureates_by_level(organiser_client):
+    gold = CandidatureFactory(status=Status.LAUREATE, outcome_level="gold")
+    CandidatureFactory(status=Status.LAUREATE, outcome_level="silver")
+    response = organiser_client.get(CHANGELIST, {"outcome_level__exact": "gold"})
+    assert [row.pk for row in response.context["cl"].result_list] == [gold.pk]
+    assert "Par niveau du label" in response.content.decode()
