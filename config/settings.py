@@ -10,7 +10,6 @@ from pathlib import Path
 
 import environ
 from csp.constants import NONE, SELF
-from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from kombu import Exchange, Queue
 
@@ -25,20 +24,13 @@ DEBUG = env.bool("DEBUG", default=False)
 
 
 def _secret_key():
-    """The configured key, else, with DEBUG on only, one generated once and kept under var/."""
+    """The configured key; else, with DEBUG on only, one generated once and kept under var/.
+
+    With DEBUG off and no key it stays empty: commands still run, serving refuses (config/startup.py).
+    """
     configured = env.str("SECRET_KEY", default="")
-    if configured:
+    if configured or not DEBUG:
         return configured
-    if not DEBUG:
-        # A key made up on one server would differ on the next and change at each fresh deployment.
-        raise ImproperlyConfigured(
-            "SECRET_KEY manquante : avec DEBUG désactivé, définissez la variable d'environnement SECRET_KEY "
-            "(ou une ligne SECRET_KEY=… dans .env) à une valeur longue et aléatoire, la même sur chaque serveur, "
-            'par exemple celle que donne python -c "import secrets; print(secrets.token_urlsafe(64))". '
-            "SECRET_KEY is missing: with DEBUG off, set the SECRET_KEY environment variable (or a SECRET_KEY=… "
-            "line in .env) to a long random value, the same on every server, for instance the one printed by "
-            'python -c "import secrets; print(secrets.token_urlsafe(64))".'
-        )
     key_file = VAR_DIR / "secret_key"
     if not key_file.exists():
         key_file.write_text(secrets.token_urlsafe(64))
