@@ -1,19 +1,17 @@
 """Organiser screens: partners and their logos, events with programme and seats, registrations."""
 
-import re
-
 from django import forms
 from django.contrib import admin, messages
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from core import uploads
+from core.admin_cells import address, badge
 from core.errors import Refused
 
 from . import services
@@ -23,12 +21,6 @@ Status = Registration.Status
 Attendance = Registration.Attendance
 # A registration's status in words; the tone of its badge only helps the eye (static/css/admin.css).
 STATUS_TONES = {Status.CONFIRMED: "good", Status.WAITLISTED: "progress", Status.CANCELLED: "muted"}
-# Where a long e-mail address may break in a narrow column: before its "@" and after a dot.
-ADDRESS_BREAKS = re.compile(r"(?=@)|(?<=\.)")
-
-
-def _badge(tone, text):
-    return format_html('<span class="lti-badge lti-badge--{}">{}</span>', tone, text)
 
 
 # --- partners ------------------------------------------------------------------------
@@ -192,7 +184,7 @@ class EventAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("publication"), ordering="published")
     def publication(self, obj):
-        return _badge("good", gettext("Publié")) if obj.published else _badge("muted", gettext("Non publié"))
+        return badge("good", gettext("Publié")) if obj.published else badge("muted", gettext("Non publié"))
 
     @admin.display(description=_("sur place"), ordering="on_site_count")
     def on_site_count(self, obj):
@@ -295,11 +287,11 @@ class RegistrationAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("adresse e-mail"), ordering="email")
     def email_address(self, obj):
-        return format_html_join(mark_safe("<wbr>"), "{}", ((part,) for part in ADDRESS_BREAKS.split(obj.email)))
+        return address(obj.email)
 
     @admin.display(description=_("état"), ordering="status")
     def status_badge(self, obj):
-        return _badge(STATUS_TONES[obj.status], obj.get_status_display())
+        return badge(STATUS_TONES[obj.status], obj.get_status_display())
 
     def has_add_permission(self, request):
         return False  # registrations come from the public form

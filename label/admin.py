@@ -15,6 +15,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import is_organiser
+from core.admin_cells import badge, clipped, unbroken
 
 from . import services, workflow
 from .exports import CandidatureExport, csv_lines, export_name, xlsx_bytes
@@ -282,19 +283,17 @@ class CandidatureAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("référence"), ordering="reference")
     def reference_code(self, obj):
-        return format_html('<span class="lti-nowrap">{}</span>', obj.reference or gettext("sans référence"))
+        return unbroken(obj.reference or gettext("sans référence"))
 
     @admin.display(description=_("titre du projet"), ordering="project_title")
     def title(self, obj):
         if not obj.project_title:
             return self.get_empty_value_display()
-        return format_html('<span class="lti-clip" title="{}">{}</span>', obj.project_title, obj.project_title)
+        return clipped(obj.project_title)
 
     @admin.display(description=_("état"), ordering="status")
     def status_badge(self, obj):
-        return format_html(
-            '<span class="lti-badge lti-badge--{}">{}</span>', STATUS_TONES[obj.status], obj.get_status_display()
-        )
+        return badge(STATUS_TONES[obj.status], obj.get_status_display())
 
     @admin.display(description=_("décision préparée"), ordering="staged_transition")
     def staged_decision(self, obj):

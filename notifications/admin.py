@@ -1,5 +1,3 @@
-import re
-
 from django.contrib import admin, messages
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -7,14 +5,14 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.admin_cells import address, clipped
+
 from . import services
 from .health import worker_state
 from .models import Notification
 
 HIDDEN_BODY = _("Contenu masqué : ce courriel contient un lien personnel.")
 ERROR_SHOWN_CHARS = 60
-# Where a long e-mail address may break in a narrow column: before its "@" and after a dot.
-ADDRESS_BREAKS = re.compile(r"(?=@)|(?<=\.)")
 Status = Notification.Status
 # A status in words; the tone of its badge only helps the eye (static/css/admin.css).
 STATUS_TONES = {
@@ -97,11 +95,11 @@ class NotificationAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("destinataire"), ordering="recipient")
     def recipient_address(self, obj):
-        return format_html_join(mark_safe("<wbr>"), "{}", ((part,) for part in ADDRESS_BREAKS.split(obj.recipient)))
+        return address(obj.recipient)
 
     @admin.display(description=_("objet"), ordering="subject")
     def short_subject(self, obj):
-        return format_html('<span class="lti-clip" title="{}">{}</span>', obj.subject, obj.subject)
+        return clipped(obj.subject)
 
     @admin.display(description=_("état"), ordering="status")
     def status_badge(self, obj):

@@ -15,6 +15,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from core.admin_cells import badge, clipped, unbroken
 from core.clock import in_paris
 
 from . import services
@@ -46,7 +47,7 @@ def _person(user):
 
 
 def _reference(candidature):
-    return format_html('<span class="lti-nowrap">{}</span>', candidature.reference or gettext("sans référence"))
+    return unbroken(candidature.reference or gettext("sans référence"))
 
 
 def _state_badge(status):
@@ -55,7 +56,7 @@ def _state_badge(status):
         tone, label = "muted", gettext("Pas commencée")
     else:
         tone, label = EVALUATION_TONES[status], Evaluation.Status(status).label
-    return format_html('<span class="lti-badge lti-badge--{}">{}</span>', tone, label)
+    return badge(tone, label)
 
 
 # --- juries ---------------------------------------------------------------------------
@@ -316,7 +317,7 @@ class ConflictOfInterestAdmin(admin.ModelAdmin):
     def short_reason(self, obj):
         if not obj.reason:
             return self.get_empty_value_display()
-        return format_html('<span class="lti-clip" title="{}">{}</span>', obj.reason, obj.reason)
+        return clipped(obj.reason)
 
     def get_fields(self, request, obj=None):
         if obj is None:

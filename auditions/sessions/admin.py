@@ -13,6 +13,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from core import clock
+from core.admin_cells import badge, unbroken
 from core.templatetags.paris_time import paris_time
 from label.feedback import report_refused
 from label.models import Candidature
@@ -34,22 +35,17 @@ def _candidature_label(candidature):
     return f"{candidature.territory_name or '—'} ({candidature.reference or gettext('Brouillon')})"
 
 
-def _badge(tone, text):
-    """A state in words; the tone of the badge only helps the eye (static/css/admin.css)."""
-    return format_html('<span class="lti-badge lti-badge--{}">{}</span>', tone, text)
-
-
 def _paris_datetime(moment):
     return formats.date_format(clock.in_paris(moment), "SHORT_DATETIME_FORMAT")
 
 
 def _paris_hours(starts_at, ends_at):
     """« 23/06/2020 14:00 – 14:25 », the day and start kept on one line."""
-    return format_html('<span class="lti-nowrap">{}</span> – {}', _paris_datetime(starts_at), paris_time(ends_at))
+    return format_html("{} – {}", unbroken(_paris_datetime(starts_at)), paris_time(ends_at))
 
 
 def _reference(candidature):
-    return format_html('<span class="lti-nowrap">{}</span>', candidature.reference or gettext("sans référence"))
+    return unbroken(candidature.reference or gettext("sans référence"))
 
 
 def _convocation_state(slot):
@@ -260,7 +256,7 @@ class AuditionSessionAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("publication"), ordering="published")
     def publication(self, obj):
-        return _badge("good", gettext("Publiée")) if obj.published else _badge("muted", gettext("Non publiée"))
+        return badge("good", gettext("Publiée")) if obj.published else badge("muted", gettext("Non publiée"))
 
     @admin.display(description=_("à envoyer aux candidats à la prochaine publication"))
     def next_publication(self, obj):
@@ -573,6 +569,6 @@ class ConvocationAdmin(admin.ModelAdmin):
     @admin.display(description=_("état"), ordering="cancelled")
     def state(self, obj):
         if obj.cancelled:
-            return _badge("bad", gettext("Annulée"))
+            return badge("bad", gettext("Annulée"))
         # Each update sent raises the calendar's SEQUENCE.
-        return _badge("info", gettext("Modifiée")) if obj.sequence else _badge("good", gettext("Envoyée"))
+        return badge("info", gettext("Modifiée")) if obj.sequence else badge("good", gettext("Envoyée"))

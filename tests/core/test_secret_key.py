@@ -1,4 +1,4 @@
-"""With DEBUG off the site refuses to serve without SECRET_KEY (commands still run); with DEBUG on, var/'s key serves."""
+"""With DEBUG off the site refuses to serve without SECRET_KEY (commands still run); with DEBUG on, var/'s key does."""
 
 import subprocess
 import sys
