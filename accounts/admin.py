@@ -5,6 +5,8 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.read_only_admin import ReadOnlyAdmin
+
 from . import second_factor
 from .models import SecurityEvent, User
 from .security import Kind, record
@@ -86,7 +88,7 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(SecurityEvent)
-class SecurityEventAdmin(admin.ModelAdmin):
+class SecurityEventAdmin(ReadOnlyAdmin):
     """The record, read only: nobody edits what happened."""
 
     list_display = ("at", "user", "kind", "actor", "address")
@@ -94,12 +96,3 @@ class SecurityEventAdmin(admin.ModelAdmin):
     search_fields = ("user__email", "user__full_name")
     list_select_related = ("user", "actor")
     date_hierarchy = "at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

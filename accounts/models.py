@@ -52,6 +52,15 @@ class User(AbstractBaseUser, PermissionsMixin):
         blank=True,
         help_text=_("Date à laquelle la personne a prouvé recevoir les courriels de cette adresse."),
     )
+    retention_warned_at = models.DateTimeField(
+        _("prévenu de l'anonymisation le"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Dernier courriel annonçant l'anonymisation du compte inutilisé ; "
+            "une connexion après cette date le rend sans effet."
+        ),
+    )
 
     objects = UserManager()
 

@@ -6,8 +6,14 @@ ORGANISER_GROUP = "Organisateurs"
 
 # Organisers run the label: every permission on the models of these apps…
 ORGANISER_APPS = ("notifications", "events", "label", "auditions", "axes")
-# …and these on accounts, enough to find people without editing their rights.
-ORGANISER_EXTRA_PERMISSIONS = ("accounts.view_user", "accounts.view_securityevent")
+# …and these, enough to find people without editing their rights.
+# The audit trail and the personal data exports are read, never written, from the admin.
+ORGANISER_EXTRA_PERMISSIONS = (
+    "accounts.view_user",
+    "accounts.view_securityevent",
+    "audit.view_auditentry",
+    "privacy.view_dataexport",
+)
 
 
 def is_organiser(user):

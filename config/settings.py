@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 from kombu import Exchange, Queue
@@ -58,13 +59,16 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
+    "auditlog",
     "core",
+    "audit",
     "accounts",
     "notifications",
     "events",
     "label",
     "auditions",
     "dashboard",
+    "privacy",
 ]
 
 MIDDLEWARE = [
@@ -83,6 +87,8 @@ MIDDLEWARE = [
     # Which second factor verified this session (django-otp), then what each page demands of it.
     "django_otp.middleware.OTPMiddleware",
     "accounts.second_factor.SecondFactorMiddleware",
+    # Signs the audit trail's entries with the signed-in person and their address (core.clients).
+    "audit.middleware.AuditContextMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks: refuses logins from a locked-out account and address.
@@ -195,6 +201,8 @@ CELERY_BEAT_SCHEDULE = {
     "jury-reminders": {"task": "auditions.remind_jurors", "schedule": 3600.0},
     "availability-reminders": {"task": "auditions.remind_availability", "schedule": 3600.0},
     "audition-reminders": {"task": "auditions.remind_auditions", "schedule": 3600.0},
+    # Each night at 03:30 (Paris), what the privacy page promises: see RETENTION.
+    "personal-data-purge": {"task": "privacy.purge_personal_data", "schedule": crontab(hour=3, minute=30)},
 }
 
 # The outbox: how often and how patiently a failing e-mail is retried.
@@ -300,6 +308,40 @@ DOCUMENT_ARCHIVE_MAX_BYTES = 100 * 1024 * 1024
 DOCUMENT_ARCHIVE_MAX_MEMBERS = 10_000
 DOCUMENT_ARCHIVE_RATIO_FROM_BYTES = 1024 * 1024
 DOCUMENT_ARCHIVE_MAX_RATIO = 100
+
+# How long personal data is kept, in years: the privacy page states these figures and the nightly purge
+# (privacy.retention) applies them. Accounts count from the last login (or the sign-up when never used),
+# candidatures and evaluations from the close of their edition, registrations from the end of their event,
+# the e-mail log and the security journal from the day written, the audit trail from the day of each entry.
+RETENTION = {
+    "accounts": env.int("RETENTION_ACCOUNT_YEARS", default=3),
+    "candidatures": env.int("RETENTION_CANDIDATURE_YEARS", default=5),
+    "registrations": env.int("RETENTION_REGISTRATION_YEARS", default=1),
+    "outbox": env.int("RETENTION_OUTBOX_YEARS", default=1),
+    "audit": env.int("RETENTION_AUDIT_YEARS", default=5),
+}
+# An inactive account is warned by e-mail this many days before it is anonymised.
+RETENTION_WARNING_DAYS = env.int("RETENTION_WARNING_DAYS", default=30)
+# A personal data archive ("Mes données") can be downloaded for this many days, then it is deleted.
+DATA_EXPORT_VALID_DAYS = env.int("DATA_EXPORT_VALID_DAYS", default=7)
+
+# The audit trail (django-auditlog): the models whose every create, change and delete is recorded with who,
+# when, from which address, before and after (their own columns, less "exclude"; "m2m": many-to-many fields
+# recorded too). Registered by audit.apps; writes that bypass save() are recorded by audit.trail.
+AUDITLOG_STORE_JSON_CHANGES = True
+AUDIT_TRAIL_MODELS = {
+    "label.Edition": {"exclude": ["last_reference_number"]},
+    "label.Criterion": {},
+    "label.Milestone": {},
+    "auditions.Jury": {"m2m": ["regions"]},
+    "auditions.JuryMember": {},
+    "auditions.ConflictOfInterest": {},
+    "auditions.Assignment": {},
+    "auditions.Evaluation": {"exclude": ["updated_at"]},
+    "auditions.Score": {},
+    "auditions.AuditionSession": {},
+    "auditions.Slot": {},
+}
 
 # How many reverse proxies stand in front of the site, each appending to X-Forwarded-For (core.clients):
 # 0 when browsers reach it directly, 1 behind one nginx. Every limit and every login record reads the client from it.

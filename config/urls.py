@@ -6,6 +6,7 @@ from django.views.generic import TemplateView
 from core.pages import public_page
 from label import views as label_views
 from notifications.views import healthz
+from privacy.pages import PrivacyPage
 
 from .views import switch_language
 
@@ -22,9 +23,10 @@ urlpatterns = [
     ),
     path(
         "donnees-personnelles/",
-        public_page(TemplateView.as_view(template_name="pages/privacy.html")),
+        public_page(PrivacyPage.as_view()),
         name="privacy",
     ),
+    path("compte/mes-donnees/", include("privacy.urls")),
     path("compte/", include("accounts.urls")),
     path("i18n/setlang/", switch_language, name="set_language"),
     path("healthz", healthz, name="healthz"),

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from core import uploads
 from core.admin_cells import address, badge
 from core.errors import Refused
+from core.read_only_admin import ReadOnlyAdmin
 
 from . import services
 from .models import Event, EventPartner, Partner, ProgrammeItem, Region, Registration
@@ -350,17 +351,8 @@ class RegistrationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(ReadOnlyAdmin):
     """Reference data loaded by a migration: visible, not editable."""
 
     list_display = ("name", "code")
     search_fields = ("name", "code")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -15,12 +15,14 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import is_organiser
+from audit.admin import AuditedAdmin, ask_reason
 from core.admin_cells import badge, clipped, unbroken
+from core.read_only_admin import ReadOnlyAdmin
 
 from . import services, workflow
 from .exports import CandidatureExport, csv_lines, export_name, xlsx_bytes
 from .feedback import report_refused
-from .models import Candidature, Criterion, Edition, HistoryEntry, Milestone, Status
+from .models import Candidature, Consent, Criterion, Edition, HistoryEntry, Milestone, Status
 
 # --- editions ------------------------------------------------------------------------
 
@@ -76,7 +78,9 @@ def edition_figures(edition):
 
 
 @admin.register(Edition)
-class EditionAdmin(admin.ModelAdmin):
+class EditionAdmin(AuditedAdmin):
+    audit_children = (("label.Criterion", "edition"), ("label.Milestone", "edition"))
+
     list_display = ("name", "year", "code", "opens_at", "closes_at", "published", "candidature_count")
     list_filter = ("published", "year")
     search_fields = ("name", "slug")
@@ -193,7 +197,14 @@ STATUS_TONES = {
 
 
 @admin.register(Candidature)
-class CandidatureAdmin(admin.ModelAdmin):
+class CandidatureAdmin(AuditedAdmin):
+    audit_children = (
+        ("auditions.ConflictOfInterest", "candidature"),
+        ("auditions.Assignment", "candidature"),
+        ("auditions.Evaluation", "candidature"),
+        ("auditions.Slot", "candidature"),
+    )
+
     # Fits 1280 px beside the filters; the region is a filter, and a column of the exports.
     list_display = (
         "reference_code",
@@ -306,6 +317,8 @@ class CandidatureAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("compte de la candidature"))
     def account(self, obj):
+        if obj.owner_id is None:
+            return self.get_empty_value_display()
         return format_html('<a href="{}">{}</a>', reverse("admin:accounts_user_change", args=[obj.owner_id]), obj.owner)
 
     # --- the change page
@@ -321,6 +334,7 @@ class CandidatureAdmin(admin.ModelAdmin):
                 "answers",
                 "documents",
                 Prefetch("history", queryset=HistoryEntry.objects.select_related("actor")),
+                Prefetch("consents", queryset=Consent.objects.select_related("person")),
             )
         return obj
 
@@ -335,6 +349,7 @@ class CandidatureAdmin(admin.ModelAdmin):
                 for document in obj.documents.all()
             ]
             context["history"] = obj.history.all()
+            context["consents"] = obj.consents.all()
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def save_model(self, request, obj, form, change):
@@ -399,7 +414,7 @@ class CandidatureAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Annuler les décisions préparées"), permissions=["change"])
     def clear_staged(self, request, queryset):
-        count = services.clear_staged(queryset)
+        count = services.clear_staged(queryset, request.user)
         self.message_user(
             request,
             ngettext("%(count)d décision préparée annulée.", "%(count)d décisions préparées annulées.", count)
@@ -409,7 +424,20 @@ class CandidatureAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Publier les décisions préparées"), permissions=["change"])
     def publish_staged(self, request, queryset):
-        outcome = services.publish_decisions(queryset, request.user)
+        reason = ask_reason(
+            self,
+            request,
+            queryset.exclude(staged_transition=""),
+            "publish_staged",
+            gettext("Publier les décisions préparées"),
+            gettext(
+                "Chaque candidature change d'état et reçoit un courriel. Indiquez ce qui fonde ces décisions "
+                "(la délibération du jury, sa date) : le motif est gardé dans le journal d'audit."
+            ),
+        )
+        if not isinstance(reason, str):
+            return reason
+        outcome = services.publish_decisions(queryset, request.user, reason)
         done = len(outcome.done)
         self.message_user(
             request,
@@ -478,3 +506,25 @@ class CandidatureAdmin(admin.ModelAdmin):
         )
         response["Content-Disposition"] = f'attachment; filename="{export_name("xlsx")}"'
         return response
+
+
+# --- consents ------------------------------------------------------------------------
+
+
+@admin.register(Consent)
+class ConsentAdmin(ReadOnlyAdmin):
+    """Each consent given or withdrawn, as recorded: nobody adds, changes or deletes one here."""
+
+    list_display = ("moment", "candidature", "purpose", "given", "person", "text_version")
+    list_filter = ("purpose", "given", "text_version")
+    search_fields = ("candidature__reference", "candidature__territory_name", "person__email")
+    list_select_related = ("candidature", "person")
+    ordering = ("-at", "-pk")
+    date_hierarchy = "at"
+    list_per_page = 50
+    fields = ("candidature", "purpose", "given", "person", "at", "text_version", "text")
+    readonly_fields = fields
+
+    @admin.display(description=_("le"), ordering="at")
+    def moment(self, obj):
+        return unbroken(formats.localize(timezone.localtime(obj.at)))

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from core.upload_handlers import LimitedFileField
 from events.forms import RegionChoiceField
 
+from . import consents
 from .models import REQUIRED_TO_SUBMIT, Candidature, DocumentKind
 
 
@@ -126,14 +127,8 @@ class ContactForm(StepForm):
             "consent_rules",
             "consent_publication",
         )
-        labels = {
-            "consent_rules": _(
-                "J'ai lu le règlement de l'appel et je suis habilité·e à candidater au nom de la collectivité."
-            ),
-            "consent_publication": _(
-                "J'accepte que le titre et le résumé du projet soient publiés si la collectivité est lauréate."
-            ),
-        }
+        # The very words each consent is recorded with.
+        labels = {name: consents.WORDINGS[purpose].text for name, purpose in consents.FIELDS.items()}
         widgets = {
             "contact_email": forms.EmailInput(attrs={"autocomplete": "email"}),
             "contact_phone": forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),

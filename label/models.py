@@ -132,6 +132,10 @@ class Milestone(models.Model):
     def __str__(self):
         return self.title
 
+    def get_additional_data(self):
+        """Read by the audit trail: the edition's history shows its milestones' changes."""
+        return {"edition": self.edition_id}
+
 
 class Criterion(models.Model):
     """An evaluation criterion of an edition: weight, scale and optional eliminatory threshold."""
@@ -172,6 +176,10 @@ class Criterion(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_additional_data(self):
+        """Read by the audit trail: the edition's history shows its criteria's changes."""
+        return {"edition": self.edition_id}
 
     @property
     def answer_key(self):
@@ -250,9 +258,12 @@ class Candidature(models.Model):
     edition = models.ForeignKey(
         Edition, on_delete=models.PROTECT, related_name="candidatures", verbose_name=_("édition")
     )
+    # Empty only once the retention period has passed and a laureate's public results are all that is kept.
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="candidatures",
         verbose_name=_("compte de la candidature"),
     )
@@ -455,3 +466,39 @@ class HistoryEntry(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()} · {self.at:%Y-%m-%d %H:%M}"
+
+
+class Consent(models.Model):
+    """A consent given or withdrawn, as it happened: by whom, when, and the very wording with its version.
+
+    Rows are only ever added; the candidature's ``consent_*`` flags hold the current state the pages read.
+    """
+
+    class Purpose(models.TextChoices):
+        PUBLICATION = "publication", _("Publication du projet")
+        RULES = "rules", _("Acceptation du règlement")
+
+    candidature = models.ForeignKey(
+        Candidature, on_delete=models.CASCADE, related_name="consents", verbose_name=_("candidature")
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="consent_records",
+        verbose_name=_("personne"),
+    )
+    purpose = models.CharField(_("finalité"), max_length=20, choices=Purpose.choices)
+    given = models.BooleanField(_("accord donné"), help_text=_("Décoché : l'accord a été retiré."))
+    text_version = models.CharField(_("version du texte"), max_length=20)
+    text = models.TextField(_("texte présenté"), help_text=_("Mot pour mot, dans la langue où il a été lu."))
+    at = models.DateTimeField(_("le"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("consentement")
+        verbose_name_plural = _("consentements")
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_purpose_display()} · {self.at:%Y-%m-%d %H:%M}"

@@ -1,5 +1,5 @@
 from django.db import models
-from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.db.models import Case, CharField, Count, F, IntegerField, Q, TextField, Value, When
 
 from core.hooks import Hook
 
@@ -34,6 +34,19 @@ class CandidatureQuerySet(models.QuerySet):
     def for_listing(self):
         return self.select_related("edition", "region").annotate(document_count=Count("documents", distinct=True))
 
+    def as_published(self):
+        """What a public page may show of each candidature: ``public_title`` and ``public_summary``, empty
+        unless its publication is agreed to (``consent_publication``).
+
+        The fields themselves are deferred: a public page reading them costs a query per row, and fails its
+        query-count test.
+        """
+        agreed = Q(consent_publication=True)
+        return self.annotate(
+            public_title=Case(When(agreed, then=F("project_title")), default=Value(""), output_field=CharField()),
+            public_summary=Case(When(agreed, then=F("summary")), default=Value(""), output_field=TextField()),
+        ).defer("project_title", "summary", "description")
+
 
 class DocumentQuerySet(models.QuerySet):
     def visible_to(self, user):
@@ -43,7 +56,8 @@ class DocumentQuerySet(models.QuerySet):
 
 
 def ordered_laureates(queryset):
-    """Laureates of ``queryset``, Or, Argent then Bronze, each level by territory name."""
+    """Laureates of ``queryset`` as the public sees them (``as_published``), Or, Argent then Bronze, each level by
+    territory name."""
     # label.models imports this module, so its enums are read at call time.
     from .models import Level, Status
 
@@ -54,6 +68,7 @@ def ordered_laureates(queryset):
     )
     return (
         queryset.filter(status=Status.LAUREATE)
+        .as_published()
         .select_related("region")
         .annotate(level_order=level_order)
         .order_by("level_order", "territory_name", "pk")

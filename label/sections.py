@@ -29,7 +29,7 @@ def forum_laureates(event):
                 for part in (
                     candidature.get_outcome_level_display(),
                     candidature.region.name if candidature.region else "",
-                    candidature.project_title,
+                    candidature.public_title,
                 )
                 if part
             ),

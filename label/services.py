@@ -14,12 +14,13 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from audit import trail
 from core import clock, upload_handlers, uploads
 from core.errors import Refused
 from core.results import Outcome
 from notifications.services import Mail, compose, fill, notify_many, store
 
-from . import workflow
+from . import consents, workflow
 from .models import Candidature, CriterionAnswer, Document, Edition, HistoryEntry, Level, Status
 from .signals import status_changed
 
@@ -213,6 +214,7 @@ def save_fields(candidature, changes, user, base=None, now=None):
             return []
         _refuse_blanks_once_submitted(locked)
         _bump(locked, changed)
+        consents.record_changes(locked, changed, user, now)
         if locked.status == Status.SUBMITTED:
             record(locked, HistoryEntry.Action.EDIT, user, note=", ".join(_label(name) for name in changed), now=now)
     return changed
@@ -226,6 +228,7 @@ def edit_as_organiser(candidature, changes, user, base=None, now=None):
         changed = _write_fields(locked, changes, base)
         if changed:
             _bump(locked, changed)
+            consents.record_changes(locked, changed, user, now)
             record(locked, HistoryEntry.Action.EDIT, user, note=", ".join(_label(name) for name in changed), now=now)
     return changed
 
@@ -432,12 +435,17 @@ def _enter_draft(candidature, now):
 ON_ENTER = {Status.SUBMITTED: _enter_submitted, Status.DRAFT: _enter_draft}
 
 
-def fire(candidature, name, user, note="", level="", now=None):
+# What the audit trail records of a candidature: its decisions, never the candidate's own writing.
+DECISION_FIELDS = ("status", "staged_transition", "staged_level", "outcome_level", "reference", "submitted_at")
+
+
+def fire(candidature, name, user, note="", level="", now=None, reason=""):
     """Move the candidature along transition ``name``, record it and notify, or raise Refused.
 
     Under the row's lock: the workflow's checks (roles, source status, open
     call, guards), the status, what entering it does (``ON_ENTER``), the
-    history entry, the declared e-mails, then ``status_changed`` for other apps.
+    history entry, the audit trail's entry (with ``reason``, or else the note),
+    the declared e-mails, then ``status_changed`` for other apps.
     A new reference is numbered last, after the e-mails are rendered: the
     edition's counter, which every submission of the call waits for, stays
     locked only for the few writes between it and the commit.
@@ -448,10 +456,11 @@ def fire(candidature, name, user, note="", level="", now=None):
         locked = _locked(candidature)
         if transition.receipt:
             _load_dossier(locked)
-        reason = workflow.refusal(name, user, locked, now)
-        if reason:
-            raise Refused(str(reason))
+        refusal = workflow.refusal(name, user, locked, now)
+        if refusal:
+            raise Refused(str(refusal))
         previous = locked.status
+        before = trail.snapshot(locked, DECISION_FIELDS)
         locked.status = transition.target
         locked.staged_transition = ""
         locked.staged_level = ""
@@ -464,7 +473,9 @@ def fire(candidature, name, user, note="", level="", now=None):
         if locked.reference == UNNUMBERED:
             locked.reference = next_reference(locked.edition)
             fill(mails, UNNUMBERED, locked.reference)
-        _bump(locked, ["status", "staged_transition", "staged_level", "outcome_level", "reference", "submitted_at"])
+        _bump(locked, list(DECISION_FIELDS))
+        changed = trail.changes(before, trail.snapshot(locked, DECISION_FIELDS))
+        trail.log(locked, trail.Action.UPDATE, changed, reason=reason or note, actor=user, extra={"transition": name})
         store(mails, new_keys=True)
         status_changed.send(sender=Candidature, candidature=locked, transition=transition, entry=entry)
     # The caller's object takes the row as saved, without reading it again.
@@ -490,7 +501,10 @@ def stage_decision(candidature, name, user, level=""):
         raise Refused(str(reason))
     if transition.target == Status.LAUREATE and candidature.edition.laureate_levels and level not in Level.values:
         raise Refused(_("Choisissez le niveau du label (Or, Argent ou Bronze)."))
+    before = trail.snapshot(candidature, ("staged_transition", "staged_level"))
     Candidature.objects.filter(pk=candidature.pk).update(staged_transition=name, staged_level=level)
+    changed = trail.changes(before, {"staged_transition": name, "staged_level": level})
+    trail.log(candidature, trail.Action.UPDATE, changed, actor=user, extra={"staged": name})
     record(candidature, HistoryEntry.Action.STAGED, user, note=str(transition.label))
 
 
@@ -507,8 +521,22 @@ def stage_decisions(choices, user):
     return outcome
 
 
-def clear_staged(queryset):
-    return queryset.exclude(staged_transition="").update(staged_transition="", staged_level="")
+def clear_staged(queryset, user=None):
+    """Withdraw the staged decisions of ``queryset``; each withdrawal is in the audit trail. How many."""
+    with transaction.atomic():
+        staged = list(queryset.exclude(staged_transition="").select_for_update(of=("self",)))
+        cleared = {"staged_transition": "", "staged_level": ""}
+        trail.log_many(
+            trail.entry(
+                candidature,
+                trail.Action.UPDATE,
+                trail.changes(trail.snapshot(candidature, cleared), cleared),
+                actor=user,
+                extra={"staged": ""},
+            )
+            for candidature in staged
+        )
+        return Candidature.objects.filter(pk__in=[candidature.pk for candidature in staged]).update(**cleared)
 
 
 def fire_many(candidatures, name, user, note=""):
@@ -522,12 +550,17 @@ def fire_many(candidatures, name, user, note=""):
     return outcome
 
 
-def publish_decisions(queryset, user):
-    """Fire every staged decision of ``queryset``, each candidate notified; an Outcome of the candidatures."""
+def publish_decisions(queryset, user, reason):
+    """Fire every staged decision of ``queryset``, each candidate notified; an Outcome of the candidatures.
+
+    ``reason`` (the deliberation that decided, say) is written in the audit trail beside each decision.
+    """
     outcome = Outcome()
     for candidature in queryset.exclude(staged_transition="").select_related("edition", "owner"):
         try:
-            outcome.done.append(fire(candidature, candidature.staged_transition, user, level=candidature.staged_level))
+            outcome.done.append(
+                fire(candidature, candidature.staged_transition, user, level=candidature.staged_level, reason=reason)
+            )
         except Refused as refusal:
             outcome.refuse(candidature, refusal.message)
     return outcome
@@ -535,7 +568,10 @@ def publish_decisions(queryset, user):
 
 def grant_extension(candidature, until, user):
     """Give one candidature until ``until`` to write; recorded in its history."""
+    # The caller's object may already carry the new date (an admin form): the row says what it was.
+    before = Candidature.objects.filter(pk=candidature.pk).values("extended_until").get()
     Candidature.objects.filter(pk=candidature.pk).update(extended_until=until, version=F("version") + 1)
+    trail.log(candidature, trail.Action.UPDATE, trail.changes(before, {"extended_until": until}), actor=user)
     local = timezone.localtime(until) if until else None
     note = _("Délai prolongé jusqu'au %s") % local.strftime("%d/%m/%Y %H:%M") if local else _("Prolongation retirée")
     record(candidature, HistoryEntry.Action.EXTENSION, user, note=note)

@@ -12,6 +12,11 @@ urlpatterns = [
     path("mes-candidatures/", views.my_candidatures, name="my_candidatures"),
     path("mes-candidatures/<int:pk>/", views.candidature, name="candidature"),
     path("mes-candidatures/<int:pk>/retirer/", views.withdraw, name="withdraw"),
+    path(
+        "mes-candidatures/<int:pk>/retirer-accord-publication/",
+        views.withdraw_publication,
+        name="withdraw_publication",
+    ),
     path("documents/<uuid:pk>/", views.download, name="download"),
     path("documents/<uuid:pk>/supprimer/", views.delete_document, name="delete_document"),
     path("laureats/<slug:edition>/", views.laureates, name="laureates"),

@@ -17,7 +17,7 @@ from core.errors import Refused
 from core.pages import expires_by, public_page
 from events.models import Event
 
-from . import panels, services, workflow
+from . import consents, panels, services, workflow
 from .models import Candidature, CriterionAnswer, Document, Edition, Status
 from .queries import ordered_laureates
 from .steps import RECAP, STEP_BY_SLUG, STEPS, following, missing_for_submission
@@ -292,6 +292,29 @@ def withdraw(request, pk):
         return redirect("label:my_candidatures")
     refusal = workflow.refusal("withdraw", request.user, candidature)
     return render(request, "label/withdraw.html", {"candidature": candidature, "refusal": refusal})
+
+
+@login_required
+@require_POST
+def withdraw_publication(request, pk):
+    # The owner's own decision at any time, deadline and status aside: not the workflow's "edit".
+    candidature = get_object_or_404(Candidature.objects.owned_by(request.user), pk=pk)
+    try:
+        withdrawn = consents.withdraw_publication(candidature, request.user)
+    except Refused as refusal:
+        messages.error(request, refusal.message)
+    else:
+        if withdrawn:
+            messages.success(
+                request,
+                _(
+                    "Votre accord de publication est retiré : le titre et le résumé du projet n'apparaissent plus "
+                    "sur les pages publiques."
+                ),
+            )
+        else:
+            messages.info(request, _("La publication du projet n'était déjà plus autorisée."))
+    return redirect("label:my_candidatures")
 
 
 @login_required

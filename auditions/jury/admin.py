@@ -15,6 +15,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from audit.admin import AuditedAdmin, ask_reason
 from core.admin_cells import badge, clipped, unbroken
 from core.clock import in_paris
 
@@ -100,7 +101,9 @@ class InvitationForm(forms.Form):
 
 
 @admin.register(Jury)
-class JuryAdmin(admin.ModelAdmin):
+class JuryAdmin(AuditedAdmin):
+    audit_children = (("auditions.JuryMember", "jury"), ("auditions.Assignment", "jury"))
+
     list_display = (
         "name",
         "edition",
@@ -283,7 +286,7 @@ class JuryAdmin(admin.ModelAdmin):
 
 
 @admin.register(ConflictOfInterest)
-class ConflictOfInterestAdmin(admin.ModelAdmin):
+class ConflictOfInterestAdmin(AuditedAdmin):
     list_display = ("juror_name", "reference", "territory", "declared_by_name", "short_reason", "created_at")
     list_display_links = ("juror_name", "reference")
     list_filter = ("candidature__edition", ("juror", admin.RelatedOnlyFieldListFilter), "created_at")
@@ -404,7 +407,7 @@ class EvaluationStateFilter(admin.SimpleListFilter):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(admin.ModelAdmin):
+class AssignmentAdmin(AuditedAdmin):
     form = AssignmentForm
     list_display = ("juror_name", "reference", "territory", "jury", "evaluation_state", "created_at")
     list_display_links = ("juror_name", "reference")
@@ -480,7 +483,9 @@ class ScoreInline(admin.TabularInline):
 
 
 @admin.register(Evaluation)
-class EvaluationAdmin(admin.ModelAdmin):
+class EvaluationAdmin(AuditedAdmin):
+    audit_children = (("auditions.Score", "evaluation"),)
+
     list_display = (
         "juror_name",
         "candidature_reference",
@@ -548,10 +553,23 @@ class EvaluationAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Rouvrir les évaluations soumises"), permissions=["change"])
     def reopen_submitted(self, request, queryset):
+        reason = ask_reason(
+            self,
+            request,
+            queryset,
+            "reopen_submitted",
+            gettext("Rouvrir des évaluations soumises"),
+            gettext(
+                "Le juré pourra modifier son évaluation et devra la soumettre de nouveau. "
+                "Dites pourquoi : le motif est gardé dans le journal d'audit."
+            ),
+        )
+        if not isinstance(reason, str):
+            return reason
         skipped = queryset.exclude(status=SUBMITTED).count()
         submitted = list(queryset.filter(status=SUBMITTED).select_related("assignment__jury"))
         for evaluation in submitted:
-            services.reopen_evaluation(evaluation)
+            services.reopen_evaluation(evaluation, by=request.user, reason=reason)
         if submitted:
             self.message_user(
                 request,

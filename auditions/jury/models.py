@@ -99,6 +99,10 @@ class JuryMember(models.Model):
     def __str__(self):
         return f"{self.user} — {self.jury}"
 
+    def get_additional_data(self):
+        """Read by the audit trail: the jury's history shows its members' changes."""
+        return {"jury": self.jury_id}
+
 
 class ConflictOfInterest(models.Model):
     """A juror must never see, be assigned or score this candidature."""
@@ -129,6 +133,10 @@ class ConflictOfInterest(models.Model):
     def __str__(self):
         return f"{self.juror} × {self.candidature}"
 
+    def get_additional_data(self):
+        """Read by the audit trail: the candidature's history shows its conflicts."""
+        return {"candidature": self.candidature_id}
+
 
 class Assignment(models.Model):
     """A candidature given to a juror of a jury to score."""
@@ -152,6 +160,10 @@ class Assignment(models.Model):
 
     def __str__(self):
         return f"{self.juror} → {self.candidature}"
+
+    def get_additional_data(self):
+        """Read by the audit trail: the candidature's and the jury's histories show this assignment."""
+        return {"candidature": self.candidature_id, "jury": self.jury_id}
 
 
 class Evaluation(models.Model):
@@ -182,6 +194,10 @@ class Evaluation(models.Model):
     def __str__(self):
         return str(self.assignment)
 
+    def get_additional_data(self):
+        """Read by the audit trail: the candidature's history shows its evaluations' changes."""
+        return {"candidature": self.assignment.candidature_id}
+
 
 class Score(models.Model):
     evaluation = models.ForeignKey(
@@ -198,3 +214,7 @@ class Score(models.Model):
 
     def __str__(self):
         return f"{self.criterion}: {self.value}"
+
+    def get_additional_data(self):
+        """Read by the audit trail: the evaluation's history shows its scores' changes."""
+        return {"evaluation": self.evaluation_id}

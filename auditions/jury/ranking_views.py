@@ -623,7 +623,7 @@ def _stage(request, jury):
             to_clear.append(candidature.pk)
         else:
             choices.append((candidature, *decision))
-    cleared = services.clear_staged(Candidature.objects.filter(pk__in=to_clear)) if to_clear else 0
+    cleared = services.clear_staged(Candidature.objects.filter(pk__in=to_clear), request.user) if to_clear else 0
     outcome = services.stage_decisions(choices, request.user)
     for candidature in unknown:
         outcome.refuse(candidature, gettext("cette décision n'existe pas."))
@@ -650,7 +650,16 @@ def _stage(request, jury):
 
 
 def _publish(request, jury):
-    outcome = services.publish_decisions(jury.candidatures(), request.user)
+    reason = request.POST.get("reason", "").strip()[:500]
+    if not reason:
+        messages.error(
+            request,
+            gettext(
+                "Indiquez le motif de la publication (la délibération qui fonde ces décisions) : rien n'a été publié."
+            ),
+        )
+        return
+    outcome = services.publish_decisions(jury.candidatures(), request.user, reason)
     done = len(outcome.done)
     statuses = [candidature.status for candidature in outcome.done]
     if done:

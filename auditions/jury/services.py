@@ -14,6 +14,7 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from audit import trail
 from core import clock
 from core.errors import Refused
 from notifications.services import Mail, notify, notify_many
@@ -305,8 +306,14 @@ def save_evaluation(assignment, user, values, comment, submit=False, now=None):
     return evaluation
 
 
-def reopen_evaluation(evaluation):
-    Evaluation.objects.filter(pk=evaluation.pk).update(status=Evaluation.Status.DRAFT, submitted_at=None)
+def reopen_evaluation(evaluation, by, reason):
+    """Give a submitted evaluation back to its juror as a draft; who did it and why go to the audit trail."""
+    reopened = {"status": Evaluation.Status.DRAFT, "submitted_at": None}
+    with transaction.atomic():
+        locked = Evaluation.objects.select_for_update().select_related("assignment__juror").get(pk=evaluation.pk)
+        changed = trail.changes(trail.snapshot(locked, reopened), reopened)
+        Evaluation.objects.filter(pk=locked.pk).update(**reopened)
+        trail.log(locked, trail.Action.UPDATE, changed, reason=reason, actor=by, extra={"reopened": True})
 
 
 # --- reminders --------------------------------------------------------------------------------

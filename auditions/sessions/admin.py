@@ -12,8 +12,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from audit.admin import AuditedAdmin
 from core import clock
 from core.admin_cells import badge, unbroken
+from core.read_only_admin import ReadOnlyAdmin
 from core.templatetags.paris_time import paris_time
 from label.feedback import report_refused
 from label.models import Candidature
@@ -211,7 +213,9 @@ class SlotInline(admin.TabularInline):
 
 
 @admin.register(AuditionSession)
-class AuditionSessionAdmin(admin.ModelAdmin):
+class AuditionSessionAdmin(AuditedAdmin):
+    audit_children = (("auditions.Slot", "session"),)
+
     list_display = ("title", "edition", "starts_at_paris", "publication", "filled_slots")
     list_filter = ("edition", "published")
     list_select_related = ("edition",)
@@ -486,7 +490,7 @@ class AuditionSessionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Slot)
-class SlotAdmin(admin.ModelAdmin):
+class SlotAdmin(ReadOnlyAdmin, AuditedAdmin):
     """The slots of every session; they are edited on their session's page."""
 
     list_display = ("session_link", "hours", "reference", "territory", "convocation_state")
@@ -499,15 +503,6 @@ class SlotAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return convocations.with_convocation_state(super().get_queryset(request))
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("session"), ordering="session__title")
     def session_link(self, obj):
@@ -534,7 +529,7 @@ class SlotAdmin(admin.ModelAdmin):
 
 
 @admin.register(Convocation)
-class ConvocationAdmin(admin.ModelAdmin):
+class ConvocationAdmin(ReadOnlyAdmin):
     """What each candidature was last told, written by publishing a session only."""
 
     list_display = ("reference", "territory", "session", "hours", "state", "updated_at")
@@ -544,15 +539,6 @@ class ConvocationAdmin(admin.ModelAdmin):
     list_select_related = ("session", "candidature")
     list_per_page = 100
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("référence"), ordering="candidature__reference")
     def reference(self, obj):

@@ -133,6 +133,10 @@ class Slot(models.Model):
     def __str__(self):
         return f"{self.session} · {in_paris(self.starts_at):%d/%m %H:%M}"
 
+    def get_additional_data(self):
+        """Read by the audit trail: the session's and the candidature's histories show this slot's changes."""
+        return {"session": self.session_id, "candidature": self.candidature_id}
+
     @property
     def effective_video_url(self):
         return self.video_url or self.session.video_url

@@ -15,7 +15,12 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from scipy.optimize import linear_sum_assignment
 
+from audit import trail
+
 from .models import AuditionSession, Availability, Slot
+
+# What the audit trail records of a slot the session's cutting creates.
+SLOT_FIELDS = ("session", "starts_at", "ends_at", "candidature")
 
 
 def slot_times(session, breaks=None):
@@ -47,6 +52,10 @@ def generate_slots(session):
             if not any(start < slot.ends_at and slot.starts_at < end for slot in kept)
         ]
         Slot.objects.bulk_create(created)
+        trail.log_many(
+            trail.entry(slot, trail.Action.CREATE, trail.changes({}, trail.snapshot(slot, SLOT_FIELDS)))
+            for slot in created
+        )
     return created
 
 
@@ -140,9 +149,22 @@ def apply_plan(session, result):
     """Write the plan into the session's slots (slots not in the plan are emptied)."""
     with transaction.atomic():
         AuditionSession.objects.select_for_update().get(pk=session.pk)
+        before = {slot.pk: slot.candidature_id for slot in session.slots.all()}
+        after = dict.fromkeys(before)
+        after.update({slot.pk: candidature.pk for slot, candidature in result.placed})
         session.slots.update(candidature=None)
         for slot, candidature in result.placed:
             Slot.objects.filter(pk=slot.pk).update(candidature=candidature)
+        # One entry per slot whose candidature changed; the slot is read again to carry the new one.
+        moved = [pk for pk in before if before[pk] != after[pk]]
+        trail.log_many(
+            trail.entry(
+                slot,
+                trail.Action.UPDATE,
+                {"candidature": [before[slot.pk], after[slot.pk]]},
+            )
+            for slot in Slot.objects.filter(pk__in=moved).select_related("session")
+        )
     return result
 
 

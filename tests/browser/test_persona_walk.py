@@ -283,6 +283,8 @@ def test_a_candidate_walks_their_application_and_their_candidatures(page, live_s
     page.keyboard.press("ArrowDown")
     expect(page.get_by_role("link", name="Sécurité du compte")).to_be_focused()
     page.keyboard.press("ArrowDown")
+    expect(page.get_by_role("link", name="Mes données")).to_be_focused()
+    page.keyboard.press("ArrowDown")
     expect(page.get_by_role("button", name="Se déconnecter")).to_be_focused()
     page.keyboard.press("Escape")
     expect(page.locator("#account-menu")).to_be_focused()

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from auditlog.models import LogEntry
 from playwright.sync_api import expect
 
 from label.models import Candidature, Status
@@ -60,10 +61,16 @@ def test_rank_choose_gold_stage_publish_and_see_the_laureate(page):
     expect(page.get_by_label("Décision pour LTI-2031-0001")).to_have_value("gold")
     assert Candidature.objects.get(pk=best.pk).status == Status.AUDITIONED
 
+    page.get_by_label("Motif de la publication").fill("Délibération du jury du 3 février")
     page.get_by_role("button", name="Publier les décisions").click()
     expect(page.get_by_text("1 décision publiée", exact=False)).to_be_visible()
     best.refresh_from_db()
     assert (best.status, best.outcome_level) == (Status.LAUREATE, "gold")
+    entry = LogEntry.objects.filter(object_pk=str(best.pk), additional_data__transition="select_laureate").get()
+    assert (entry.actor.email, entry.additional_data["reason"]) == (
+        organiser.email,
+        "Délibération du jury du 3 février",
+    )
 
     page.goto("/laureats/2031/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Lauréats — Label Territoire Innovant 2031")

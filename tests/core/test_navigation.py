@@ -47,7 +47,13 @@ def test_a_visitor_sees_the_public_sections_and_how_to_sign_in(client):
 def test_a_candidate_sees_their_candidatures_and_their_account_in_one_menu(client):
     client.force_login(UserFactory(full_name="Sophie Leroy", email="sophie@ville.example"))
     assert sections(client) == [*PUBLIC, "Mes candidatures"]
-    assert tools(client) == ["Mon compte : Sophie", "sophie@ville.example", "Sécurité du compte", "Se déconnecter"]
+    assert tools(client) == [
+        "Mon compte : Sophie",
+        "sophie@ville.example",
+        "Sécurité du compte",
+        "Mes données",
+        "Se déconnecter",
+    ]
 
 
 def test_the_account_menu_is_a_bootstrap_dropdown_and_logging_out_is_a_post(client):

@@ -24,7 +24,9 @@ CONFLICTS = reverse("admin:auditions_conflictofinterest_changelist")
 
 
 def post_action(client, url, action, objects):
-    return client.post(url, {"action": action, "_selected_action": [obj.pk for obj in objects]}, follow=True)
+    # The reason is asked by the actions that need one (reopening) and ignored by the others.
+    data = {"action": action, "_selected_action": [obj.pk for obj in objects], "reason": "Erreur de saisie signalée"}
+    return client.post(url, data, follow=True)
 
 
 def submitted(assignment, total="14.500"):

@@ -316,7 +316,7 @@ def test_the_dossier_page_costs_the_same_with_1_and_many_criteria_documents_and_
     scored(jury, juror, candidature, [3, 4])
     submitted_one = count_queries(client, url)
 
-    services.reopen_evaluation(assignment.evaluation)
+    services.reopen_evaluation(assignment.evaluation, by=None, reason="Note mal saisie")
     for index in range(12):
         CriterionFactory(edition=edition, name=f"Critère supplémentaire {index}")
     answer_all(candidature)

@@ -177,7 +177,7 @@ def test_the_figures_kept_between_two_readings_follow_every_change_of_the_submit
 
     # Reopened, it leaves the figures; submitted again with other scores, it comes back with them.
     evaluation = candidatures["W"].assignments.get().evaluation
-    reopen_evaluation(evaluation)
+    reopen_evaluation(evaluation, by=None, reason="Note mal saisie")
     assert by_territory(ranking(jury))["W"].count == 0
     clock.set(evaluation.updated_at + timedelta(minutes=5))
     scored(jury, jurors["c"], candidatures["W"], [1, 1])

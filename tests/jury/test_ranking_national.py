@@ -219,7 +219,9 @@ def test_a_post_from_a_later_page_touches_its_rows_only_and_comes_back_to_them(o
 def test_publishing_from_a_filtered_page_publishes_the_whole_jury(organiser_client, sixty):
     jury, candidatures = sixty
     response = organiser_client.post(
-        reverse("jury:decisions"), {"jury": jury.pk, "action": "publish", "eliminated": "yes"}, follow=True
+        reverse("jury:decisions"),
+        {"jury": jury.pk, "action": "publish", "eliminated": "yes", "reason": "Délibération"},
+        follow=True,
     )
     assert response.redirect_chain == [(f"/jury/classement/?jury={jury.pk}&eliminated=yes", 302)]
     assert sorted(Candidature.objects.filter(status=Status.LAUREATE).values_list("reference", flat=True)) == [

@@ -309,7 +309,7 @@ def test_staging_then_publishing_decides_notifies_and_fills_the_laureates_page(c
     assert [line.choice for line in response.context["lines"]] == ["bronze", "silver", "gold", "not_retain"]
     assert Notification.objects.count() == 0  # staging tells nobody
 
-    response = client.post(url, {"jury": jury.pk, "action": "publish"}, follow=True)
+    response = client.post(url, {"jury": jury.pk, "action": "publish", "reason": "Délibération du jury"}, follow=True)
 
     assert texts(response) == [
         "4 décisions publiées (lauréates : 3, non retenues : 1) ; chaque candidature est prévenue par courriel."
@@ -390,7 +390,9 @@ def test_a_refused_staging_is_reported_with_its_reason(client, organiser, case):
 def test_publishing_with_nothing_staged_says_so(client, organiser, case):
     jury, _c = case
     client.force_login(organiser)
-    response = client.post(reverse("jury:decisions"), {"jury": jury.pk, "action": "publish"}, follow=True)
+    response = client.post(
+        reverse("jury:decisions"), {"jury": jury.pk, "action": "publish", "reason": "Délibération du jury"}, follow=True
+    )
     assert texts(response) == ["Aucune décision préparée à publier."]
 
 
@@ -504,7 +506,9 @@ def test_the_laureates_page_says_when_none_are_announced_yet(client, case):
 def test_the_forum_page_lists_the_laureates(client, forum, case):
     _jury, c = case
     for name, level in (("S", Level.BRONZE), ("R", Level.GOLD), ("Q", Level.SILVER)):
-        Candidature.objects.filter(pk=c[name].pk).update(status=Status.LAUREATE, outcome_level=level)
+        Candidature.objects.filter(pk=c[name].pk).update(
+            status=Status.LAUREATE, outcome_level=level, consent_publication=True
+        )
     url = reverse("label:laureates", kwargs={"edition": "2031"})
 
     response = client.get(reverse("events:detail", kwargs={"slug": forum.slug}))
@@ -535,7 +539,7 @@ def test_the_laureate_mail_invites_to_the_forum_with_a_prefilled_registration(cl
     laureate.owner.save()
     client.force_login(organiser)
     client.post(reverse("jury:decisions"), {"jury": jury.pk, f"decision-{laureate.pk}": "gold"})
-    client.post(reverse("jury:decisions"), {"jury": jury.pk, "action": "publish"})
+    client.post(reverse("jury:decisions"), {"jury": jury.pk, "action": "publish", "reason": "Délibération du jury"})
 
     body = Notification.objects.get(kind="candidature_laureate").body_text
     link = next(line for line in body.splitlines() if "/evenements/" in line)

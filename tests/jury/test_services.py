@@ -132,7 +132,7 @@ def test_a_draft_keeps_partial_scores_and_a_submission_needs_them_all(scoring):
     with pytest.raises(Refused) as refusal:
         services.save_evaluation(assignment, juror, {innovation.pk: 5, usagers.pk: 5}, "", submit=True)
     assert refusal.value.message.startswith("Cette évaluation est déjà soumise")
-    services.reopen_evaluation(evaluation)
+    services.reopen_evaluation(evaluation, by=None, reason="Note mal saisie")
     assert services.save_evaluation(assignment, juror, {innovation.pk: 5, usagers.pk: 5}, "").status == "draft"
 
 

@@ -66,7 +66,12 @@ def post_action(client, action, candidatures, **params):
     query = "?" + "&".join(f"{key}={value}" for key, value in params.items()) if params else ""
     return client.post(
         CHANGELIST + query,
-        {"action": action, "_selected_action": [candidature.pk for candidature in candidatures]},
+        # The reason is asked by the actions that need one (publishing) and ignored by the others.
+        {
+            "action": action,
+            "_selected_action": [candidature.pk for candidature in candidatures],
+            "reason": "Délibération du jury",
+        },
         follow=True,
     )
 

@@ -53,6 +53,11 @@ def cards(client, owner):
 
 
 HEADER = "Ateliers Label Territoire Innovant 2020 · Ville de Roubaix"
+# Every card ends with the state of the publication consent (the factories' candidatures have none).
+UNPUBLISHED = "Publication non autorisée : le titre et le résumé du projet n'apparaissent pas sur les pages publiques."
+AGREE_WHILE_EDITABLE = (
+    "Vous pouvez donner votre accord à l'étape Contact et engagements tant que la candidature est modifiable."
+)
 
 
 def test_a_draft_before_the_deadline_is_asked_to_be_completed_and_submitted(client, clock, edition):
@@ -61,7 +66,8 @@ def test_a_draft_before_the_deadline_is_asked_to_be_completed_and_submitted(clie
 
     assert cards(client, candidature.owner) == [
         f"{HEADER} Brouillon Complétez les étapes puis déposez votre candidature avant la date limite. "
-        "Il reste 1 semaine, 2 jours : date limite le vendredi 19 juin 2020 à minuit. Continuer ma candidature"
+        "Il reste 1 semaine, 2 jours : date limite le vendredi 19 juin 2020 à minuit. Continuer ma candidature "
+        f"{UNPUBLISHED} {AGREE_WHILE_EDITABLE}"
     ]
 
 
@@ -69,7 +75,7 @@ def test_a_draft_after_the_deadline_only_says_it_was_not_submitted(client, clock
     candidature = draft(edition)
     clock.set(CLOSES_AT)
 
-    assert cards(client, candidature.owner) == [f"{HEADER} Brouillon Non déposée : l'appel est clos."]
+    assert cards(client, candidature.owner) == [f"{HEADER} Brouillon Non déposée : l'appel est clos. {UNPUBLISHED}"]
 
 
 def test_a_submission_before_the_deadline_can_still_be_changed(client, clock, edition):
@@ -79,7 +85,7 @@ def test_a_submission_before_the_deadline_can_still_be_changed(client, clock, ed
     assert cards(client, candidature.owner) == [
         f"{HEADER} · LTI-2020-0007 Déposée Votre candidature est déposée. Vous pouvez encore la modifier jusqu'à la "
         "date limite ; l'équipe du label l'examinera ensuite. Il reste 2 heures : date limite le vendredi 19 juin "
-        "2020 à minuit. Modifier ma candidature Accusé de réception"
+        f"2020 à minuit. Modifier ma candidature Accusé de réception {UNPUBLISHED} {AGREE_WHILE_EDITABLE}"
     ]
 
 
@@ -91,7 +97,7 @@ def test_a_submission_after_the_deadline_says_when_it_was_submitted_and_that_it_
 
     assert cards(client, candidature.owner) == [
         f"{HEADER} · LTI-2020-0007 Déposée Déposée le 19 juin 2020, plus modifiable : l'équipe du label l'examine. "
-        "Accusé de réception"
+        f"Accusé de réception {UNPUBLISHED}"
     ]
 
 
@@ -105,7 +111,8 @@ def test_an_extension_keeps_the_before_deadline_sentence_until_it_ends(client, c
         "l'équipe du label l'examinera ensuite."
     )
     assert cards(client, candidature.owner)[0].endswith(
-        "Il reste 2 jours : date limite le lundi 22 juin 2020 à minuit. Modifier ma candidature Accusé de réception"
+        "Il reste 2 jours : date limite le lundi 22 juin 2020 à minuit. Modifier ma candidature Accusé de réception "
+        f"{UNPUBLISHED} {AGREE_WHILE_EDITABLE}"
     )
 
     clock.set(extended_until)

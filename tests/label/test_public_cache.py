@@ -120,7 +120,8 @@ def test_published_laureates_appear_at_once_on_the_laureates_page(organiser_clie
     staged = anonymous(laureates)
 
     response = organiser_client.post(
-        reverse("admin:label_candidature_changelist"), {"action": "publish_staged", "_selected_action": [roubaix.pk]}
+        reverse("admin:label_candidature_changelist"),
+        {"action": "publish_staged", "_selected_action": [roubaix.pk], "reason": "Jury du 3 février"},
     )
 
     assert response.status_code == 302
