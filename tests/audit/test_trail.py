@@ -440,3 +440,22 @@ def test_each_watched_model_records_its_creation_change_and_deletion(label):
     recorded = LogEntry.objects.filter(content_type=content_type, object_pk=pk).order_by("pk")
     assert [entry.action for entry in recorded] == [CREATE, UPDATE, DELETE]
     assert list(recorded[1].changes) == [name]
+
+
+def test_a_juror_scoring_on_their_page_signs_each_score_with_their_account_and_address(client):
+    jury, juror, candidature, first, second = scoring_setup()
+    assignment = assign(jury, juror, candidature)
+    client.force_login(juror)
+    url = reverse("jury:dossier", kwargs={"pk": assignment.pk})
+
+    client.post(url, {f"critere-{first.pk}": 3, f"critere-{second.pk}": 2, "comment": ""}, REMOTE_ADDR=ADDRESS)
+    client.post(url, {f"critere-{first.pk}": 5, f"critere-{second.pk}": 2, "comment": ""}, REMOTE_ADDR=ADDRESS)
+
+    score = Score.objects.get(evaluation__assignment=assignment, criterion=first)
+    change = trail.for_object(score).first()
+    assert (change.action, change.changes, change.actor, change.remote_addr) == (
+        UPDATE,
+        {"value": [3, 5]},
+        juror,
+        ADDRESS,
+    )
