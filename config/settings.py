@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "auditions",
     "dashboard",
     "privacy",
+    "showcase",
+    "api",
 ]
 
 MIDDLEWARE = [

@@ -22,7 +22,7 @@ from core.read_only_admin import ReadOnlyAdmin
 from . import services, workflow
 from .exports import CandidatureExport, csv_lines, export_name, xlsx_bytes
 from .feedback import report_refused
-from .models import Candidature, Consent, Criterion, Edition, HistoryEntry, Milestone, Status
+from .models import Candidature, Consent, Criterion, Edition, HistoryEntry, Milestone, Status, Theme
 
 # --- editions ------------------------------------------------------------------------
 
@@ -241,6 +241,7 @@ class CandidatureAdmin(AuditedAdmin):
                 "fields": (
                     "project_title",
                     "summary",
+                    "theme",
                     "description",
                     "stage",
                     ("started_on", "ends_on"),
@@ -528,3 +529,24 @@ class ConsentAdmin(ReadOnlyAdmin):
     @admin.display(description=_("le"), ordering="at")
     def moment(self, obj):
         return unbroken(formats.localize(timezone.localtime(obj.at)))
+
+
+@admin.register(Theme)
+class ThemeAdmin(admin.ModelAdmin):
+    """The controlled list of themes: candidates choose one, organisers correct it on the candidature."""
+
+    list_display = ("name", "slug", "order", "active", "project_count")
+    list_editable = ("order", "active")
+    prepopulated_fields = {"slug": ("name",)}
+    search_fields = ("name",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(project_count=Count("candidatures"))
+
+    @admin.display(description=_("candidatures"), ordering="project_count")
+    def project_count(self, obj):
+        return obj.project_count
+
+    def has_delete_permission(self, request, obj=None):
+        # A theme chosen by candidatures is retired ("proposé aux candidats"), never deleted.
+        return super().has_delete_permission(request, obj) and (obj is None or not obj.candidatures.exists())

@@ -2,6 +2,7 @@
 
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.db.models import Q
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -9,7 +10,7 @@ from core.upload_handlers import LimitedFileField
 from events.forms import RegionChoiceField
 
 from . import consents
-from .models import REQUIRED_TO_SUBMIT, Candidature, DocumentKind
+from .models import REQUIRED_TO_SUBMIT, Candidature, DocumentKind, Theme
 
 
 def in_french(text):
@@ -83,6 +84,7 @@ class ProjectForm(StepForm):
         fields = (
             "project_title",
             "summary",
+            "theme",
             "description",
             "stage",
             "started_on",
@@ -104,6 +106,16 @@ class ProjectForm(StepForm):
             "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "budget": forms.NumberInput(attrs={"min": 0, "step": "0.01"}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        theme = self.fields["theme"]
+        # The themes offered now, and the one already chosen if organisers have since retired it.
+        theme.queryset = Theme.objects.filter(Q(active=True) | Q(pk=self.instance.theme_id))
+        theme.empty_label = _("— Choisissez un thème —")
+        theme.help_text = _(
+            "Le thème qui décrit le mieux le projet : il sert à le retrouver dans le catalogue des projets labellisés."
+        )
 
     def clean(self):
         cleaned = super().clean()

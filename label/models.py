@@ -202,6 +202,25 @@ class Criterion(models.Model):
             raise ValidationError(errors)
 
 
+class Theme(models.Model):
+    """A theme of the small list organisers keep (mobilité, données, énergie…): each project has one."""
+
+    name = models.CharField(_("nom"), max_length=80, unique=True)
+    slug = models.SlugField(_("identifiant dans l'adresse"), unique=True)
+    order = models.PositiveSmallIntegerField(_("ordre"), default=0)
+    active = models.BooleanField(
+        _("proposé aux candidats"), default=True, help_text=_("Un thème retiré reste sur les projets qui l'ont.")
+    )
+
+    class Meta:
+        verbose_name = _("thème")
+        verbose_name_plural = _("thèmes")
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
 class Status(models.TextChoices):
     DRAFT = "draft", _("Brouillon")
     SUBMITTED = "submitted", _("Déposée")
@@ -286,6 +305,14 @@ class Candidature(models.Model):
     budget = models.DecimalField(_("budget (€ HT)"), max_digits=12, decimal_places=2, null=True, blank=True)
     partners = models.TextField(_("partenaires"), max_length=2000, blank=True)
     website = models.URLField(_("site du projet"), blank=True)
+    theme = models.ForeignKey(
+        Theme,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="candidatures",
+        verbose_name=_("thème principal"),
+    )
 
     contact_name = models.CharField(_("nom de la personne à contacter"), max_length=150, blank=True)
     contact_role = models.CharField(_("fonction"), max_length=150, blank=True)

@@ -41,6 +41,7 @@ def home(request):
         "past_editions": [edition for edition in editions if edition.closes_at <= now],
         "crowned_edition": crowned,
         "laureates": laureates,
+        "blocks": home_blocks.rendered(request),
     }
     response = render(request, "label/home.html", context)
     return expires_by(response, *(moment for edition in editions for moment in (edition.opens_at, edition.closes_at)))

@@ -1,0 +1,2 @@
+def refresh(project):
+    """Recompute the search data of one published project (called after each approval)."""
