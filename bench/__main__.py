@@ -87,7 +87,7 @@ def main(argv=None):
     with bench_database.exclusive():
         setup = prepare(bench_database, args.rebuild)
 
-        from . import dataset, public, ranking, reminders, rush
+        from . import catalogue, dataset, public, ranking, reminders, rush
         from .cleanup import clear_bench_cache, purge_bench_queues
         from .client import Browser, log_in
 
@@ -110,6 +110,7 @@ def main(argv=None):
             )
             rows += measured("ranking page and exports", ranking.measure, browser, organiser, small, large)
             rows += measured("public pages against bare views", public.measure, server.port, dataset.OPEN_CALL_SLUG)
+            rows += measured("catalogue queries at 5,000 projects", catalogue.measure)
             rows += measured("submission rush", rush.measure, server.port)
         purge_bench_queues()
         rows += measured("draft reminders", reminders.measure, environment, dataset.REMINDER_DRAFTS)

@@ -12,7 +12,11 @@ What goes through the services and what is inserted in bulk:
 - the 100 drafts of the rush: created and filled through ``label.services``
   (``start``, ``save_fields``, ``save_answers``), again before every run;
 - the 10,000 drafts due a J-7 reminder: in bulk, on an edition of their own
-  whose dates are fixed, so ``remind_drafts(now=REMINDER_NOW)`` always finds them.
+  whose dates are fixed, so ``remind_drafts(now=REMINDER_NOW)`` always finds them;
+- the showcase's 5,000 published projects (laureates of five past editions, and
+  one more alone in its year for the query counts at one row): candidatures,
+  approved profiles and their published copies in bulk, then their search
+  vectors in one UPDATE computed by PostgreSQL (``showcase.search.vector()``).
 
 Accounts are inserted in bulk with one password hash computed once (hashing
 12,000 passwords would take over an hour); the organiser's is its own.
@@ -35,16 +39,28 @@ from auditions.jury.models import Assignment, Jury, JuryMember
 from auditions.jury.services import assign, declare_conflict, save_evaluation
 from events.models import Event, Region
 from label import services as label_services
-from label.models import Candidature, CriterionAnswer, Edition, HistoryEntry, Milestone, Status, TerritoryKind
+from label.models import (
+    Candidature,
+    CriterionAnswer,
+    Edition,
+    HistoryEntry,
+    Level,
+    Milestone,
+    Status,
+    TerritoryKind,
+    Theme,
+)
 from notifications.models import Notification
 from notifications.services import muted
+from showcase import search
+from showcase.models import PROFILE_FIELDS, ProjectProfile, PublishedProject
 from tests.events.factories import EventFactory
 from tests.factories import OrganiserFactory
 from tests.jury.factories import JuryFactory
 from tests.label.factories import CandidatureFactory, CriterionFactory, EditionFactory
 
 # Raise it whenever what the build produces changes: a database of another version is rebuilt.
-DATASET_VERSION = "3"
+DATASET_VERSION = "4"
 SEED = 20200619
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -56,6 +72,10 @@ SMALL_JURORS, LARGE_JURORS = 3, 30
 EVALUATIONS_PER_CANDIDATURE = 3
 RUSH_SIZE = 100
 REMINDER_DRAFTS = 10_000
+SHOWCASE_PROJECTS = 5_000
+SHOWCASE_YEARS = (2023, 2024, 2025, 2026, 2027)
+# The year whose only published project gives the showcase's query counts at one row.
+SHOWCASE_LONE_YEAR = 2018
 
 OPEN_CALL_SLUG = "2030"
 SMALL_SLUG = "2021-pays-de-la-loire"
@@ -388,6 +408,95 @@ class Builder:
         Candidature.objects.bulk_create(drafts, batch_size=2000)
         return edition
 
+    # --- the showcase: published projects ------------------------------------------------------
+
+    def showcase(self):
+        """``SHOWCASE_PROJECTS`` public projects over ``SHOWCASE_YEARS``, one alone in ``SHOWCASE_LONE_YEAR``."""
+        years = [SHOWCASE_LONE_YEAR] + [SHOWCASE_YEARS[n % len(SHOWCASE_YEARS)] for n in range(SHOWCASE_PROJECTS - 1)]
+        editions = {
+            year: EditionFactory(
+                name=f"Label Territoire Innovant {year} — vitrine",
+                slug=f"{year}-vitrine",
+                year=year,
+                code="VIT",
+                opens_at=datetime(year, 3, 1, tzinfo=PARIS),
+                closes_at=datetime(year, 6, 1, tzinfo=PARIS),
+            )
+            for year in sorted(set(years))
+        }
+        themes = list(Theme.objects.order_by("order"))
+        owners = self.users([f"vitrine-{n:04d}@bench.example" for n in range(1, SHOWCASE_PROJECTS + 1)])
+        counters = dict.fromkeys(editions, 0)
+        candidatures = []
+        for owner, year in zip(owners, years, strict=True):
+            counters[year] += 1
+            project = self.project()
+            if year == SHOWCASE_LONE_YEAR:
+                # Found by the measured search, so that its count at one row is a search's too.
+                project["project_title"] = PROJECTS[0]
+            candidatures.append(
+                CandidatureFactory.build(
+                    edition=editions[year],
+                    owner=owner,
+                    status=Status.LAUREATE,
+                    reference=editions[year].reference_for(counters[year]),
+                    submitted_at=datetime(year, 5, 20, 10, tzinfo=PARIS),
+                    consent_publication=True,
+                    outcome_level=self.rng.choice(Level.values),
+                    theme=self.rng.choice(themes),
+                    **self.territory(),
+                    **project,
+                )
+            )
+        Candidature.objects.bulk_create(candidatures, batch_size=1000)
+        for year, count in counters.items():
+            Edition.objects.filter(pk=editions[year].pk).update(last_reference_number=count)
+        candidatures = list(
+            Candidature.objects.filter(edition__in=editions.values())
+            .select_related("edition", "region", "theme")
+            .order_by("reference")
+        )
+        profiles = []
+        for number, candidature in enumerate(candidatures, start=1):
+            texts = {
+                "title": candidature.project_title,
+                "summary": candidature.summary,
+                "inhabitants": self.fake.paragraph(nb_sentences=4),
+                "results": self.fake.paragraph(nb_sentences=3),
+                "cost": f"{candidature.budget:,.0f} € HT".replace(",", " "),
+                "funding": self.fake.sentence(nb_words=12),
+                "skills": self.fake.sentence(nb_words=14),
+                "partners": ", ".join(self.fake.company() for _ in range(3)),
+                "contact_name": self.fake.name(),
+                "contact_email": candidature.contact_email,
+            }
+            slug = f"{candidature.edition.year}-vitrine-{number:05d}"
+            profiles.append(
+                ProjectProfile(candidature=candidature, slug=slug, status=ProjectProfile.Status.APPROVED, **texts)
+            )
+        ProjectProfile.objects.bulk_create(profiles, batch_size=1000)
+        published_at = datetime(max(SHOWCASE_YEARS), 9, 1, tzinfo=PARIS)
+        projects = []
+        for number, (candidature, profile) in enumerate(zip(candidatures, profiles, strict=True)):
+            project = PublishedProject(
+                profile=profile,
+                candidature=candidature,
+                slug=profile.slug,
+                edition=candidature.edition,
+                year=candidature.edition.year,
+                region=candidature.region,
+                territory_name=candidature.territory_name,
+                territory_kind=candidature.territory_kind,
+                level=candidature.outcome_level,
+                theme=candidature.theme,
+                published_at=published_at - timedelta(minutes=number),
+                **{name: getattr(profile, name) for name in PROFILE_FIELDS},
+            )
+            project.search_text = search.searched_text(project)
+            projects.append(project)
+        PublishedProject.objects.bulk_create(projects, batch_size=1000)
+        PublishedProject.objects.update(search_vector=search.vector())
+
 
 def rush_email(number):
     return f"candidat-{number:03d}@bench.example"
@@ -431,6 +540,7 @@ def build():
     )
     timed("open call", builder.open_call)
     timed("reminder drafts", builder.reminder_drafts)
+    timed("showcase projects", builder.showcase)
     return timings
 
 

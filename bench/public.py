@@ -28,6 +28,8 @@ def pages(call_slug):
         ("call", f"/label/{call_slug}/", 0.5, f"Public call page `/label/{call_slug}/` (anonymous)"),
         ("home", "/", 0.5, "Home page `/` (anonymous)"),
         ("accessibility", "/accessibilite/", 0.7, "`/accessibilite/`, no query of its own (anonymous)"),
+        ("catalogue", "/projets/", 0.5, "Catalogue `/projets/`, 5,000 published projects (anonymous)"),
+        ("search", "/projets/?q=eclairage", 0.5, "Search `/projets/?q=eclairage`, 5,000 projects (anonymous)"),
     )
 
 

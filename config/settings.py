@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "axes",
     "auditlog",
+    "ninja",
     "core",
     "audit",
     "accounts",
@@ -79,6 +80,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # The language reads a cookie only, so it comes first: the public pages' cache keys on it.
     "config.middleware.FrenchFirstLocaleMiddleware",
+    # The read API's limit per address and its CORS headers, answers from the cache included.
+    "api.middleware.ApiMiddleware",
     # Anonymous public pages answered from the cache here skip everything below.
     "core.pages.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -348,6 +351,9 @@ AUDIT_TRAIL_MODELS = {
 # How many reverse proxies stand in front of the site, each appending to X-Forwarded-For (core.clients):
 # 0 when browsers reach it directly, 1 behind one nginx. Every limit and every login record reads the client from it.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
+# The read API (/api/v1/): requests per client address and minute before a 429.
+API_RATE_LIMIT = env.int("API_RATE_LIMIT", default=120)
 
 # Event registrations: at most this many accepted per address and hour (automated sign-ups).
 REGISTRATION_RATE_LIMIT = env.int("REGISTRATION_RATE_LIMIT", default=10)

@@ -1,5 +1,5 @@
-"""The demo editions (``data/edition_2020.toml``, ``data/edition_current.toml``, ``data/criteria.toml``) and
-their candidatures.
+"""The demo editions (``data/edition_2020.toml``, ``data/edition_current.toml``, the earlier
+``data/edition_2018.toml`` and ``data/edition_2019.toml``, ``data/criteria.toml``) and their candidatures.
 
 An edition, its criteria and milestones are configuration, written as an organiser does in the admin. Each
 candidature is filled in and submitted by its owner through ``label.services``, then moved along the
@@ -10,13 +10,15 @@ from decimal import Decimal
 
 from events.models import Region
 from label import services, workflow
-from label.models import Candidature, Criterion, Edition, Milestone, Status
+from label.models import Candidature, Criterion, Edition, Milestone, Status, Theme
 
 from . import data
 
 CRITERIA = data.load("criteria")
 EDITION_2020 = data.load("edition_2020")
 EDITION_CURRENT = data.load("edition_current")
+# Earlier national calls, closed, with a few labelled projects from other regions for the showcase.
+EARLIER_EDITIONS = (data.load("edition_2018"), data.load("edition_2019"))
 
 # What an owner fills in through the application's steps before submitting.
 OWNER_FIELDS = (
@@ -48,6 +50,17 @@ def seed_2020(events):
         },
     )
     _configure(edition, EDITION_2020, None, events)
+    return edition
+
+
+def seed_earlier(spec, events):
+    """An earlier national call (``EARLIER_EDITIONS``), closed, without forum or milestones of its own."""
+    values = spec["edition"]
+    edition, _created = Edition.objects.update_or_create(
+        slug=values["slug"],
+        defaults={**_values(values, None), "name": values["name"], "year": values["year"], "code": values["code"]},
+    )
+    _configure(edition, spec, None, events)
     return edition
 
 
@@ -95,7 +108,7 @@ def _configure(edition, spec, today, events):
             },
         )
     kept = []
-    for row in spec["milestone"]:
+    for row in spec.get("milestone", ()):
         milestone, _created = Milestone.objects.update_or_create(
             edition=edition,
             title=row["title"],
@@ -107,9 +120,10 @@ def _configure(edition, spec, today, events):
         )
         kept.append(milestone.pk)
     edition.milestones.exclude(pk__in=kept).delete()
-    edition.forum = events[spec["edition"]["forum"]]
+    forum = spec["edition"].get("forum")
+    edition.forum = events[forum] if forum else None
     edition.save(update_fields=["forum"])
-    edition.regional_meetings.set([events[slug] for slug in spec["edition"]["regional_meetings"]])
+    edition.regional_meetings.set([events[slug] for slug in spec["edition"].get("regional_meetings", ())])
 
 
 def transition(source, target):
@@ -120,14 +134,15 @@ def transition(source, target):
     raise ValueError(f"The workflow declares no transition from {source} to {target}.")
 
 
-def advance(edition, people, before=None):
-    """Take the steps of each 2020 candidature dated before ``before`` (all when None) not taken yet.
+def advance(edition, people, before=None, edition_spec=EDITION_2020):
+    """Take the steps of each candidature of ``edition_spec`` (the 2020 call's unless said) dated before
+    ``before`` (all when None) not taken yet.
 
     A candidature found off its path (moved while the demo was tried) is left as it is.
     """
-    organiser = people[EDITION_2020["decided_by"]]
+    organiser = people[edition_spec["decided_by"]]
     criteria = list(edition.criteria.all())
-    for spec in EDITION_2020["candidature"]:
+    for spec in edition_spec["candidature"]:
         owner = people[spec["account"]]
         candidature = Candidature.objects.filter(edition=edition, owner=owner).exclude(status=Status.WITHDRAWN).first()
         path = [Status.DRAFT, *(step["status"] for step in spec["steps"])]
@@ -155,7 +170,11 @@ def _submit(edition, owner, spec, criteria, at):
     """The owner's application, filled in and submitted at ``at``."""
     candidature = services.start(edition, owner, now=at)
     fields = {name: spec[name] for name in OWNER_FIELDS}
-    fields.update(region=Region.objects.get(code=spec["region"]), budget=Decimal(spec["budget"]))
+    fields.update(
+        region=Region.objects.get(code=spec["region"]),
+        budget=Decimal(spec["budget"]),
+        theme=Theme.objects.get(slug=spec["theme"]),
+    )
     services.save_fields(candidature, fields, owner, now=at)
     answers = {criterion: spec["answers"][criterion.code] for criterion in criteria}
     services.save_answers(candidature, answers, owner, now=at)

@@ -12,8 +12,9 @@ from auditions.jury.models import Evaluation
 from core import clock
 from label.models import Status
 from notifications.services import muted
+from showcase.models import PublishedProject
 
-from . import data, editions, events, jury, people, sessions
+from . import data, editions, events, jury, people, projects, sessions
 
 
 def run(stdout, today=None):
@@ -29,19 +30,22 @@ def run(stdout, today=None):
         editions.advance(closed, persons, before=jury.ASSIGNED_AT)
         jury.assign_and_score(the_jury, persons)
         editions.advance(closed, persons)
+        earlier = projects.seed(closed, persons, dated_events)
         current = editions.seed_current(today, dated_events)
         editions.seed_draft(current, persons)
         upcoming = sessions.seed(sessions.SESSIONS["current"], current, dated_events, today)
-    _report(stdout, dated_events.values(), closed, current, the_jury, (session, upcoming))
+    _report(stdout, dated_events.values(), closed, current, the_jury, (session, upcoming), earlier)
 
 
-def _report(stdout, dated_events, closed, current, the_jury, audition_sessions):
+def _report(stdout, dated_events, closed, current, the_jury, audition_sessions, earlier):
     stdout.write("Demo accounts:")
     for account in people.ACCOUNTS:
         stdout.write(f"  {account['role']:<10} {data.email(account['local_part'])}")
     for event in dated_events:
         stdout.write(f"Events: {event.slug} on {clock.in_paris(event.starts_at):%Y-%m-%d %H:%M} (Paris)")
     stdout.write(f"Label: edition {closed.slug} (closed, {closed.candidatures.count()} candidatures)")
+    for edition in earlier:
+        stdout.write(f"Label: edition {edition.slug} (closed, {edition.candidatures.count()} labelled projects)")
     stdout.write(f"Label: edition {current.slug} open until {clock.in_paris(current.closes_at):%Y-%m-%d %H:%M} (Paris)")
     evaluations = the_jury.assignments.filter(evaluation__status=Evaluation.Status.SUBMITTED).count()
     laureates = closed.candidatures.filter(status=Status.LAUREATE).count()
@@ -57,3 +61,5 @@ def _report(stdout, dated_events, closed, current, the_jury, audition_sessions):
             f"{clock.in_paris(session.starts_at):%Y-%m-%d %H:%M} (Paris), "
             f"{filled}/{session.slots.count()} slots filled, {state}"
         )
+    years = sorted(set(PublishedProject.objects.values_list("year", flat=True)))
+    stdout.write(f"Showcase: {PublishedProject.objects.count()} published projects ({', '.join(map(str, years))})")

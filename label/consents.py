@@ -17,6 +17,7 @@ from core.errors import Refused
 from core.pages import forget_public_pages
 
 from .models import Candidature, Consent, HistoryEntry, Status
+from .signals import publication_withdrawn
 
 Purpose = Consent.Purpose
 
@@ -57,6 +58,8 @@ def record(candidature, purpose, given, person, now=None):
     if purpose == Purpose.PUBLICATION and candidature.status == Status.LAUREATE:
         # Only laureates are on the public pages: a draft's box ticked at the deadline rush keeps them cached.
         forget_public_pages()
+    if purpose == Purpose.PUBLICATION and not given:
+        publication_withdrawn.send(sender=Candidature, candidature=candidature, person=consent.person)
     return consent
 
 

@@ -7,6 +7,9 @@ from .models import Candidature, Criterion, Edition, Milestone, Status
 
 # Sent inside the transaction of every status change: candidature, transition, entry (HistoryEntry).
 status_changed = Signal()
+# Sent inside the transaction of each withdrawal of the publication consent (``consents.record``), whoever
+# withdraws it (the owner, an organiser's correction): candidature, person (or None).
+publication_withdrawn = Signal()
 
 
 def edition_changed(sender, **kwargs):

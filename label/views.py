@@ -17,7 +17,7 @@ from core.errors import Refused
 from core.pages import expires_by, public_page
 from events.models import Event
 
-from . import consents, panels, services, workflow
+from . import consents, home_blocks, panels, services, workflow
 from .models import Candidature, CriterionAnswer, Document, Edition, Status
 from .queries import ordered_laureates
 from .steps import RECAP, STEP_BY_SLUG, STEPS, following, missing_for_submission

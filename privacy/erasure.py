@@ -37,6 +37,8 @@ from events.models import Registration
 from events.services import promote_waiting
 from label.models import Candidature, Consent, CriterionAnswer, Document, HistoryEntry
 from notifications.models import Notification
+from showcase import search
+from showcase.models import ProjectProfile, PublishedProject
 
 from .models import DataExport
 
@@ -49,6 +51,8 @@ MIN_NAME_LENGTH = 3
 
 # What a kept candidature says about how to reach its author: emptied rather than rewritten.
 CONTACT_FIELDS = ("contact_name", "contact_role", "contact_email", "contact_phone")
+# The contact a laureate chose to publish on its project's page.
+PROFILE_CONTACT_FIELDS = ("contact_name", "contact_role", "contact_email", "contact_phone")
 # Text columns of a candidature that are codes, not writing.
 CODED_FIELDS = ("reference", "staged_transition")
 
@@ -270,6 +274,24 @@ def _candidatures(people, scrub, report):
         Evaluation.objects.filter(assignment__candidature__in=kept).exclude(comment=""), ["comment"]
     )
     Evaluation.objects.bulk_update(comments, ["comment"], batch_size=500)
+    _profiles(people, kept, scrub)
+
+
+def _profiles(people, kept, scrub):
+    """A kept candidature's public profile, working and published: the person's own published contact emptied,
+    their name and address out of its texts, the search data written again."""
+    emails = {person.email.lower() for person in people}
+    for model in (ProjectProfile, PublishedProject):
+        rows = list(model.objects.filter(candidature__in=kept))
+        written = _written_fields(model, ("slug", "search_text", *PROFILE_CONTACT_FIELDS))
+        for row in rows:
+            if row.contact_email.lower() in emails or scrub.text(row.contact_name) != row.contact_name:
+                for name in PROFILE_CONTACT_FIELDS:
+                    setattr(row, name, "")
+        scrub.rewrite(rows, written)
+        model.objects.bulk_update(rows, [*written, *PROFILE_CONTACT_FIELDS], batch_size=500)
+    for published in PublishedProject.objects.filter(candidature__in=kept):
+        search.refresh(published)
 
 
 def _juror_side(people, scrub, report):

@@ -36,6 +36,7 @@ from events.models import Registration
 from label.models import Candidature, CriterionAnswer, Document, HistoryEntry
 from notifications.models import Notification
 from notifications.services import notify
+from showcase.models import PROFILE_FIELDS, ProjectProfile
 
 from .models import DataExport
 
@@ -64,8 +65,9 @@ account.json         Votre compte : nom, adresse e-mail, langue, dates d'inscrip
                      n'est conservé que chiffré), ni les secrets de la double authentification.
 candidatures.json    Chaque candidature de votre compte avec tous ses champs, vos réponses aux critères (avec le
                      nom du critère), son historique (par « self » : vous, « team » : l'équipe du label), vos
-                     consentements, vos disponibilités et convocations aux auditions, et la liste des documents
-                     joints (nom, taille, type, emplacement du fichier dans cette archive).
+                     consentements, vos disponibilités et convocations aux auditions, la liste des documents
+                     joints (nom, taille, type, emplacement du fichier dans cette archive) et, pour un projet
+                     lauréat, sa fiche publique telle que vous l'avez rédigée.
 documents/           Les fichiers joints eux-mêmes, tels que vous les avez déposés, un dossier par candidature
                      (sa référence, ou son numéro pour un brouillon).
 registrations.json   Vos inscriptions aux événements faites avec votre adresse e-mail.
@@ -89,8 +91,9 @@ account.json         Your account: name, e-mail address, language, dates of sign
                      hashed) nor the two-factor secrets.
 candidatures.json    Each candidature of your account with all its fields, your answers to the criteria (with the
                      criterion's name), its history (by "self": you, "team": the label's team), your consents, your
-                     availability and audition convocations, and the list of attached documents (name, size, type,
-                     where the file is in this archive).
+                     availability and audition convocations, the list of attached documents (name, size, type,
+                     where the file is in this archive) and, for a laureate project, its public profile as you
+                     wrote it.
 documents/           The attached files themselves, as you uploaded them, one folder per candidature (its
                      reference, or its number for a draft).
 registrations.json   Your event registrations made with your e-mail address.
@@ -215,7 +218,7 @@ def _candidature_fields(candidature):
 def _candidatures(person, documents):
     candidatures = (
         Candidature.objects.filter(owner=person)
-        .select_related("edition", "region")
+        .select_related("edition", "region", "profile")
         .prefetch_related(
             Prefetch("answers", queryset=CriterionAnswer.objects.select_related("criterion")),
             Prefetch("history", queryset=HistoryEntry.objects.exclude(action=HistoryEntry.Action.STAGED)),
@@ -297,6 +300,23 @@ def _candidature(candidature, person, documents):
             for convocation in candidature.convocations.all()
         ],
         "documents": listed,
+        "public_profile": _profile(candidature),
+    }
+
+
+def _profile(candidature):
+    """The project's public profile as the laureate wrote it (its published copy says the same once approved)."""
+    try:
+        profile = candidature.profile
+    except ProjectProfile.DoesNotExist:
+        return None
+    return {
+        "slug": profile.slug,
+        "status": profile.status,
+        **{name: getattr(profile, name) for name in PROFILE_FIELDS},
+        "review_comment": profile.review_comment,
+        "submitted_at": _plain(profile.submitted_at),
+        "reviewed_at": _plain(profile.reviewed_at),
     }
 
 

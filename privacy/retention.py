@@ -32,6 +32,7 @@ from events.models import Registration
 from label.models import Candidature, Consent, CriterionAnswer, Document, Edition, HistoryEntry, Status
 from notifications.models import Notification
 from notifications.services import Mail, notify_many
+from showcase.models import ProjectProfile, PublishedProject
 
 from . import erasure, export
 
@@ -269,6 +270,10 @@ def _reduce_to_results(ids):
     for model in (CriterionAnswer, HistoryEntry, Assignment, ConflictOfInterest, Availability, Convocation):
         model.objects.filter(candidature_id__in=ids).delete()
     Consent.objects.filter(candidature_id__in=ids).update(person=None)
+    # The project's public page stays, without the person it named as contact.
+    unnamed = dict.fromkeys(erasure.PROFILE_CONTACT_FIELDS, "")
+    ProjectProfile.objects.filter(candidature_id__in=ids).update(**unnamed)
+    PublishedProject.objects.filter(candidature_id__in=ids).update(**unnamed)
     Candidature.objects.filter(pk__in=ids).update(
         # A summary is public only with the candidate's consent: without it, it is not part of the results.
         summary=Case(When(consent_publication=True, then=F("summary")), default=Value(""), output_field=TextField()),

@@ -1,10 +1,39 @@
 """What the showcase adds to the label's pages, through the label's hooks (registered from ``apps.ready``)."""
 
-from label import home_blocks, panels
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
 
-from . import catalogue, regions_map
+from label import home_blocks, panels
+from label.models import Candidature, Status
+from label.signals import publication_withdrawn
+
+from . import catalogue, publication, regions_map, thumbnails
+from .models import PublishedProject
 
 home_blocks.register(regions_map.home_block)
 home_blocks.register(catalogue.latest_block)
-panels.register(panels.Panel("showcase/_profile_panel.html", prefetch=None, order=200))
+panels.register(panels.Panel("showcase/_profile_panel.html", prefetch=publication.with_profiles, order=200))
 panels.register(panels.Panel("showcase/_badge_panel.html", prefetch=None, order=210))
+
+
+# The publication consent withdrawn: off the public pages at once (label sends it and cannot import this room).
+def consent_withdrawn(sender, candidature, person=None, **kwargs):
+    if candidature.status == Status.LAUREATE:
+        publication.unpublish(candidature, person)
+
+
+def published_project_deleted(sender, instance, **kwargs):
+    """However the copy goes (consent withdrawn, candidature erased), its thumbnails go once that is committed."""
+    candidature_id = instance.candidature_id
+    transaction.on_commit(lambda: thumbnails.remove(candidature_id))
+
+
+def candidature_saved(sender, instance, update_fields=None, **kwargs):
+    """A laureate's theme or territory corrected by an organiser shows on its published copy."""
+    if instance.status == Status.LAUREATE:
+        publication.follow_candidature(instance)
+
+
+publication_withdrawn.connect(consent_withdrawn, dispatch_uid="showcase.consent_withdrawn")
+post_delete.connect(published_project_deleted, sender=PublishedProject, dispatch_uid="showcase.thumbnails_removed")
+post_save.connect(candidature_saved, sender=Candidature, dispatch_uid="showcase.follow_candidature")

@@ -1,6 +1,8 @@
 """A laureate's public profile (written by the laureate, approved by an organiser) and its published copy."""
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -80,6 +82,15 @@ class ProjectProfile(ProfileFields):
         return self.title
 
 
+class SearchIndex(GinIndex):
+    """A GIN index on PostgreSQL; elsewhere (SQLite, where the catalogue searches ``search_text``) a plain one."""
+
+    def create_sql(self, model, schema_editor, using="", **kwargs):
+        if schema_editor.connection.vendor != "postgresql":
+            return models.Index.create_sql(self, model, schema_editor, **kwargs)
+        return super().create_sql(model, schema_editor, using=using, **kwargs)
+
+
 class PublishedProject(ProfileFields):
     """The approved version of a profile with what the catalogue filters on: the public reads only this."""
 
@@ -113,12 +124,19 @@ class PublishedProject(ProfileFields):
     documents = models.ManyToManyField(Document, blank=True, related_name="+", verbose_name=_("documents publiés"))
     published_at = models.DateTimeField(_("publié le"), db_index=True)
     updated_at = models.DateTimeField(_("mis à jour le"), auto_now=True)
+    # Both kept by showcase.search.refresh(): the weighted French vector PostgreSQL searches, and the same words
+    # lower-cased without accents, which other databases search.
+    search_vector = SearchVectorField(null=True, editable=False)
+    search_text = models.TextField(_("texte recherché"), blank=True, default="", editable=False)
 
     class Meta:
         verbose_name = _("projet publié")
         verbose_name_plural = _("projets publiés")
         ordering = ["-year", "-published_at", "pk"]
-        indexes = [models.Index(fields=["year", "region", "level"], name="published_project_filters")]
+        indexes = [
+            models.Index(fields=["year", "region", "level"], name="published_project_filters"),
+            SearchIndex(fields=["search_vector"], name="published_project_search"),
+        ]
 
     def __str__(self):
         return f"{self.territory_name} — {self.title}"

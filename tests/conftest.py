@@ -11,6 +11,7 @@ import uuid
 from contextlib import contextmanager
 from datetime import UTC
 from email import message_from_bytes, policy
+from importlib import import_module
 from pathlib import Path
 
 import pytest
@@ -93,7 +94,8 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(autouse=True)
 def reference_data(request):
-    """Tests on a flushed database (transactional, browser) get back what migrations load: regions, organisers."""
+    """Tests on a flushed database (transactional, browser) get back what migrations load: regions, themes,
+    organisers."""
     marker = request.node.get_closest_marker("django_db")
     transactional = marker is not None and (marker.kwargs.get("transaction") or marker.args[:1] == (True,))
     if not (transactional or {"transactional_db", "live_server"} & set(request.fixturenames)):
@@ -104,6 +106,11 @@ def reference_data(request):
 
     for code, name in REGIONS:
         Region.objects.get_or_create(code=code, defaults={"name": name})
+    from label.models import Theme
+
+    themes = import_module("label.migrations.0008_initial_themes").THEMES
+    for order, (slug, name) in enumerate(themes):
+        Theme.objects.get_or_create(slug=slug, defaults={"name": name, "order": order})
     Group.objects.get_or_create(name=ORGANISER_GROUP)
     grant_organiser_permissions()
 

@@ -13,7 +13,7 @@ from tests.label.factories import CandidatureFactory, EditionFactory
 pytestmark = pytest.mark.django_db
 
 HOME = "/"
-PUBLIC = ["Accueil", "Événements"]
+PUBLIC = ["Accueil", "Projets", "Événements"]
 
 
 def header(client, url=HOME):

@@ -41,7 +41,7 @@ def test_with_debug_off_and_force_it_seeds_and_says_so():
         "Demo accounts:",
         READY,
     )
-    assert Edition.objects.count() == 2
+    assert Edition.objects.count() == 4
 
 
 def test_with_debug_on_it_seeds_without_a_warning(settings):
@@ -52,7 +52,7 @@ def test_with_debug_on_it_seeds_without_a_warning(settings):
 
     lines = output.getvalue().splitlines()
     assert (lines[0], lines[-1]) == ("Demo accounts:", READY)
-    assert Edition.objects.count() == 2
+    assert Edition.objects.count() == 4
 
 
 def test_no_web_or_worker_process_imports_the_demo():

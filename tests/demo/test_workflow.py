@@ -45,7 +45,7 @@ def test_every_status_change_is_one_the_workflow_allows_to_whoever_made_it():
     assert {c.reference or c.territory_name: forbidden_steps(c) for c in candidatures} == {
         c.reference or c.territory_name: [] for c in candidatures
     }
-    assert (len(candidatures), HistoryEntry.objects.filter(action=HistoryEntry.Action.STATUS).count()) == (13, 40)
+    assert (len(candidatures), HistoryEntry.objects.filter(action=HistoryEntry.Action.STATUS).count()) == (19, 70)
 
 
 def test_the_check_finds_a_step_the_workflow_forbids_and_one_made_by_the_wrong_person():

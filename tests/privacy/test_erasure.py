@@ -32,6 +32,7 @@ from tests.events.factories import EventFactory, RegistrationFactory
 from tests.factories import PASSWORD, OrganiserFactory, UserFactory
 from tests.jury.factories import JuryFactory, JuryMemberFactory, scored, shortlisted
 from tests.label.factories import CandidatureFactory, CriterionFactory, EditionFactory
+from tests.showcase.factories import laureate, published_project
 
 from .factories import document_for, outbox_row
 from .leaks import find
@@ -529,3 +530,25 @@ def test_data_exports_are_read_only_in_the_admin(organiser_client, user):
     add = organiser_client.get(reverse("admin:privacy_dataexport_add"))
 
     assert (listed.status_code, add.status_code) == (200, 403)
+
+
+def test_a_laureate_s_public_profile_loses_the_person_s_contact_and_name(db):
+    owner = UserFactory(full_name="Sophie Leroy", email="sophie.leroy@roubaix.example")
+    candidature = laureate(owner=owner, reference="LTI-2031-0042", submitted_at=EditionFactory().closes_at)
+    published = published_project(
+        candidature=candidature,
+        contact_name="Sophie Leroy",
+        contact_role="Cheffe de projet",
+        contact_email="sophie.leroy@roubaix.example",
+        contact_phone="03 20 00 00 00",
+        partners="Avec l'appui de Sophie Leroy et de la métropole.",
+    )
+
+    erase_account(owner, by=owner)
+
+    published.refresh_from_db()
+    label = f"Compte supprimé n° {owner.pk}"
+    assert (published.contact_name, published.contact_email, published.contact_phone) == ("", "", "")
+    assert published.partners == f"Avec l'appui de {label} et de la métropole."
+    assert (published.profile.contact_email, published.profile.partners) == ("", published.partners)
+    assert find("Sophie Leroy", "sophie.leroy@roubaix.example") == {}

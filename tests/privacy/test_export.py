@@ -288,6 +288,7 @@ def test_the_archive_holds_every_kind_of_the_persons_data(world):
             "budget": "125000.50",
             "partners": "",
             "website": "",
+            "theme": None,
             "contact_name": "Sophie Leroy",
             "contact_role": "",
             "contact_email": "sophie.leroy@roubaix.example",
@@ -367,6 +368,7 @@ def test_the_archive_holds_every_kind_of_the_persons_data(world):
                 }
                 for index, (document, path) in enumerate(zip(documents, paths, strict=True))
             ],
+            "public_profile": None,
         }
     ]
     assert files["registrations.json"] == [
