@@ -6,8 +6,8 @@ VENDOR := static/vendor
 
 .PHONY: run test lint bench messages compilemessages assets install install-dev migrate seed clean
 
-run: install assets compilemessages migrate seed ## The site on http://127.0.0.1:8000 with a Celery worker and beat
-	DEBUG=$${DEBUG:-true} $(VENV)/bin/honcho start -f Procfile
+run: install assets compilemessages migrate seed ## The site on http://127.0.0.1:8000 (PORT= to change) with a Celery worker and beat
+	DEBUG=$${DEBUG:-true} SITE_URL=$${SITE_URL:-http://127.0.0.1:$${PORT:-8000}} $(VENV)/bin/honcho start -f Procfile -p $${PORT:-8000}
 
 test: install-dev assets compilemessages ## The whole suite (PostgreSQL and Redis when DATABASE_URL / REDIS_URL are set)
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
