@@ -51,7 +51,12 @@ def publish_profiles(edition, spec, people):
         profile_spec = texts[candidature.owner_id]
         written, approved = data.instant(profile_spec["written"]), data.instant(profile_spec["approved"])
         profile = publication.profile_for(candidature)
-        fields = {name: value for name, value in profile_spec.items() if name in PROFILE_FIELDS}
+        # Each demo laureate chose to publish its application's contact beside the role the data gives.
+        fields = {
+            "contact_name": candidature.contact_name,
+            "contact_email": candidature.contact_email,
+            **{name: value for name, value in profile_spec.items() if name in PROFILE_FIELDS},
+        }
         publication.save_profile(profile, fields, candidature.owner, now=written)
         publication.submit_for_review(profile, candidature.owner, now=written)
         publication.approve(profile, organiser, now=approved)

@@ -501,11 +501,14 @@ def stage_decision(candidature, name, user, level=""):
         raise Refused(str(reason))
     if transition.target == Status.LAUREATE and candidature.edition.laureate_levels and level not in Level.values:
         raise Refused(_("Choisissez le niveau du label (Or, Argent ou Bronze)."))
-    before = trail.snapshot(candidature, ("staged_transition", "staged_level"))
-    Candidature.objects.filter(pk=candidature.pk).update(staged_transition=name, staged_level=level)
-    changed = trail.changes(before, {"staged_transition": name, "staged_level": level})
-    trail.log(candidature, trail.Action.UPDATE, changed, actor=user, extra={"staged": name})
-    record(candidature, HistoryEntry.Action.STAGED, user, note=str(transition.label))
+    staged = {"staged_transition": name, "staged_level": level}
+    with transaction.atomic():
+        # The row as it stands, not as the caller read it: the trail's "before" is what was replaced.
+        rows = Candidature.objects.select_for_update().filter(pk=candidature.pk)
+        before = rows.values(*staged).get()
+        rows.update(**staged)
+        trail.log(candidature, trail.Action.UPDATE, trail.changes(before, staged), actor=user, extra={"staged": name})
+        record(candidature, HistoryEntry.Action.STAGED, user, note=str(transition.label))
 
 
 def stage_decisions(choices, user):
@@ -568,13 +571,15 @@ def publish_decisions(queryset, user, reason):
 
 def grant_extension(candidature, until, user):
     """Give one candidature until ``until`` to write; recorded in its history."""
-    # The caller's object may already carry the new date (an admin form): the row says what it was.
-    before = Candidature.objects.filter(pk=candidature.pk).values("extended_until").get()
-    Candidature.objects.filter(pk=candidature.pk).update(extended_until=until, version=F("version") + 1)
-    trail.log(candidature, trail.Action.UPDATE, trail.changes(before, {"extended_until": until}), actor=user)
     local = timezone.localtime(until) if until else None
     note = _("Délai prolongé jusqu'au %s") % local.strftime("%d/%m/%Y %H:%M") if local else _("Prolongation retirée")
-    record(candidature, HistoryEntry.Action.EXTENSION, user, note=note)
+    with transaction.atomic():
+        # The caller's object may already carry the new date (an admin form): the locked row says what it was.
+        rows = Candidature.objects.select_for_update().filter(pk=candidature.pk)
+        before = rows.values("extended_until").get()
+        rows.update(extended_until=until, version=F("version") + 1)
+        trail.log(candidature, trail.Action.UPDATE, trail.changes(before, {"extended_until": until}), actor=user)
+        record(candidature, HistoryEntry.Action.EXTENSION, user, note=note)
 
 
 REMINDER_MILESTONES = (("j7", timedelta(days=7)), ("j1", timedelta(days=1)))

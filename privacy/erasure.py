@@ -33,6 +33,7 @@ from audit import trail
 from auditions.jury.models import Assignment, ConflictOfInterest, Evaluation
 from core import clock
 from core.errors import Refused
+from core.pages import forget_public_pages
 from events.models import Registration
 from events.services import promote_waiting
 from label.models import Candidature, Consent, CriterionAnswer, Document, HistoryEntry
@@ -290,8 +291,12 @@ def _profiles(people, kept, scrub):
                     setattr(row, name, "")
         scrub.rewrite(rows, written)
         model.objects.bulk_update(rows, [*written, *PROFILE_CONTACT_FIELDS], batch_size=500)
-    for published in PublishedProject.objects.filter(candidature__in=kept):
-        search.refresh(published)
+    published = list(PublishedProject.objects.filter(candidature__in=kept))
+    for project in published:
+        search.refresh(project)
+    if published:
+        # Public pages show the contact just emptied: the cached copies go too.
+        transaction.on_commit(forget_public_pages)
 
 
 def _juror_side(people, scrub, report):
@@ -371,7 +376,8 @@ def _mail_and_registrations(emails, scrub, report, now):
 
 def _exports(people, report):
     archives = DataExport.objects.filter(person__in=people)
-    names = list(archives.values_list("file", flat=True))
+    # Locked first: an archive being built meanwhile is read once its file is written, and deleted with it.
+    names = list(archives.select_for_update().values_list("file", flat=True))
     report.exports = archives.delete()[0]
     _delete_files(names, DataExport._meta.get_field("file").storage)
 

@@ -38,6 +38,7 @@ from notifications.models import Notification
 from notifications.services import notify
 from showcase.models import PROFILE_FIELDS, ProjectProfile
 
+from .erasure import ANONYMOUS_DOMAIN
 from .models import DataExport
 
 logger = logging.getLogger(__name__)
@@ -422,7 +423,13 @@ def _emails(person):
 
 def _security(person):
     return [
-        {"kind": event.kind, "at": _plain(event.at), "address": event.address, "by": _by(event.actor_id, person)}
+        {
+            "kind": event.kind,
+            "at": _plain(event.at),
+            # An organiser's action on the account was recorded from the organiser's address, not the person's.
+            "address": event.address if event.actor_id in (None, person.pk) else None,
+            "by": _by(event.actor_id, person),
+        }
         for event in SecurityEvent.objects.filter(user=person).order_by("at", "pk")
     ]
 
@@ -455,9 +462,11 @@ def build(export_id):
             DataExport.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("person", "requested_by")
             .filter(pk=export_id, status=Status.PENDING)
+            .exclude(person__email__endswith=f"@{ANONYMOUS_DOMAIN}")
             .first()
         )
         if export is None:
+            # Done already, being built, or its person erased meanwhile (then the row goes with the account).
             return None
         try:
             with transaction.atomic():

@@ -272,7 +272,9 @@ def _reduce_to_results(ids):
     Consent.objects.filter(candidature_id__in=ids).update(person=None)
     # The project's public page stays, without the person it named as contact.
     unnamed = dict.fromkeys(erasure.PROFILE_CONTACT_FIELDS, "")
-    ProjectProfile.objects.filter(candidature_id__in=ids).update(**unnamed)
+    # A profile never published was never public: it goes; a published one loses its review's comment.
+    ProjectProfile.objects.filter(candidature_id__in=ids, published__isnull=True).delete()
+    ProjectProfile.objects.filter(candidature_id__in=ids).update(**unnamed, review_comment="")
     PublishedProject.objects.filter(candidature_id__in=ids).update(**unnamed)
     Candidature.objects.filter(pk__in=ids).update(
         # A summary is public only with the candidate's consent: without it, it is not part of the results.

@@ -21,7 +21,7 @@ DOWNLOAD_PARAMETER = "telecharger"
 
 
 def _public_badge(slug):
-    project = get_object_or_404(PublishedProject.objects.filter(candidature__consent_publication=True), slug=slug)
+    project = get_object_or_404(PublishedProject.objects.public(), slug=slug)
     badge = badges.for_project(project)
     if badge is None:
         raise Http404

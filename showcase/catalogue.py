@@ -20,19 +20,12 @@ SEARCH_MAX_LENGTH = 200
 
 
 def public_projects():
-    return PublishedProject.objects.filter(candidature__consent_publication=True).select_related(
-        "region", "edition", "theme"
-    )
+    return PublishedProject.objects.public().select_related("region", "edition", "theme")
 
 
 def public_years():
     """The years that have a public project, the latest first."""
-    return list(
-        PublishedProject.objects.filter(candidature__consent_publication=True)
-        .order_by("-year")
-        .values_list("year", flat=True)
-        .distinct()
-    )
+    return list(PublishedProject.objects.public().order_by("-year").values_list("year", flat=True).distinct())
 
 
 class CatalogueFilters(forms.Form):

@@ -20,7 +20,7 @@ THUMBNAIL_TYPES = {"png": "image/png", "jpg": "image/jpeg"}
 
 
 def _public():
-    return PublishedProject.objects.filter(candidature__consent_publication=True)
+    return PublishedProject.objects.public()
 
 
 @require_GET
@@ -45,5 +45,6 @@ def thumbnail(request, candidature, name):
     if not storage.exists(path):
         raise Http404
     response = FileResponse(storage.open(path, "rb"), content_type=THUMBNAIL_TYPES[name.rsplit(".", 1)[1]])
-    response["Cache-Control"] = "public, max-age=3600"
+    # As the documents: a consent withdrawn takes the image off at once, caches ask again first.
+    response["Cache-Control"] = "no-cache"
     return response

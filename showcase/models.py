@@ -91,6 +91,13 @@ class SearchIndex(GinIndex):
         return super().create_sql(model, schema_editor, using=using, **kwargs)
 
 
+class PublishedProjectQuerySet(models.QuerySet):
+    def public(self):
+        """What the public may see, everywhere (pages, map, badges, files, API, feeds): the candidature keeps its
+        publication consent and its edition is published."""
+        return self.filter(candidature__consent_publication=True, edition__published=True)
+
+
 class PublishedProject(ProfileFields):
     """The approved version of a profile with what the catalogue filters on: the public reads only this."""
 
@@ -128,6 +135,8 @@ class PublishedProject(ProfileFields):
     # lower-cased without accents, which other databases search.
     search_vector = SearchVectorField(null=True, editable=False)
     search_text = models.TextField(_("texte recherché"), blank=True, default="", editable=False)
+
+    objects = PublishedProjectQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("projet publié")

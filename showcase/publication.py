@@ -129,16 +129,15 @@ def profile_for(candidature):
 
 
 def _prefill(candidature):
-    """What the candidature already says, for the owner to rewrite for the public."""
+    """What the candidature already says of the project, for the owner to rewrite for the public.
+
+    Not its contact: a person's name, address and phone go public only when the owner types them here.
+    """
     return {
         "title": candidature.project_title,
         "summary": candidature.summary,
         "partners": candidature.partners,
         "website": candidature.website,
-        "contact_name": candidature.contact_name,
-        "contact_role": candidature.contact_role,
-        "contact_email": candidature.contact_email,
-        "contact_phone": candidature.contact_phone,
     }
 
 

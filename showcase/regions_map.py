@@ -46,7 +46,8 @@ def geometry():
 def counts():
     """{region code: number of public projects}, in one grouped query."""
     return dict(
-        PublishedProject.objects.filter(candidature__consent_publication=True, region__isnull=False)
+        PublishedProject.objects.public()
+        .filter(region__isnull=False)
         .order_by()
         .values("region__code")
         .annotate(projects=Count("pk"))

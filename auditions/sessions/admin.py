@@ -12,6 +12,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from audit import trail
 from audit.admin import AuditedAdmin
 from core import clock
 from core.admin_cells import badge, unbroken
@@ -156,7 +157,13 @@ class SlotFormSet(forms.BaseInlineFormSet):
                 for form in self.initial_forms
                 if self._should_delete_form(form) or "candidature" in form.changed_data
             ]
+            held = dict(Slot.objects.filter(pk__in=leaving, candidature__isnull=False).values_list("pk", "candidature"))
             Slot.objects.filter(pk__in=leaving).update(candidature=None)
+            # Written without save(): the trail records the freeing, the forms' saves then record the new holders.
+            trail.log_many(
+                trail.entry(slot, trail.Action.UPDATE, {"candidature": [held[slot.pk], None]})
+                for slot in Slot.objects.filter(pk__in=held).select_related("session")
+            )
         return super().save(commit)
 
     def _warnings(self, form, rows):

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
+from audit import trail
 from auditions.sessions import convocations
 from auditions.sessions.models import AuditionSession, Availability, Slot
 from label.models import Status
@@ -375,6 +376,12 @@ def test_two_candidatures_swap_slots_in_one_save(organiser_client, two_slots):
 
     assert response.status_code == 302
     assert [slot.candidature for slot in session.slots.all()] == [lille, roubaix]
+    # The audit trail tells each slot freed, then taken.
+    updates = [entry for entry in reversed(trail.for_object(first)) if entry.action == trail.Action.UPDATE]
+    assert [entry.changes for entry in updates] == [
+        {"candidature": [roubaix.pk, None]},
+        {"candidature": [None, lille.pk]},
+    ]
 
 
 def test_one_candidature_in_two_slots_is_refused_even_when_confirmed(organiser_client, two_slots):

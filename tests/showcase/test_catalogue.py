@@ -340,6 +340,19 @@ def test_a_project_whose_candidature_lost_its_consent_is_never_public_even_if_it
     assert catalogue.latest_block().context["projects"][0].title == "Visible"
 
 
+def test_the_projects_of_an_edition_organisers_unpublish_leave_every_public_place(client):
+    published("Visible", year=2024)
+    hidden = published("Caché", year=2023)
+    Edition.objects.filter(pk=hidden.edition_id).update(published=False)
+    forget_public_pages()
+
+    assert listed(client.get(URL)) == ["Visible"]
+    assert catalogue.public_years() == [2024]
+    assert client.get(f"/projets/{hidden.slug}/").status_code == 404
+    assert client.get(f"/projets/{hidden.slug}/badge.svg").status_code == 404
+    assert list(PublishedProject.objects.public().values_list("title", flat=True)) == ["Visible"]
+
+
 # --- the home page and the laureates' page --------------------------------------------------------------
 
 

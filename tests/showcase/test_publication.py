@@ -111,10 +111,10 @@ def test_from_the_prefilled_profile_to_a_second_approval_the_public_copy_follows
         "skills": "",
         "partners": "Syndicat d'énergie",
         "website": "https://eclairage.saint-omer.example",
-        "contact_name": "Sophie Leroy",
-        "contact_role": "Cheffe de projet",
-        "contact_email": "sophie.leroy@saint-omer.example",
-        "contact_phone": "03 21 00 00 00",
+        "contact_name": "",
+        "contact_role": "",
+        "contact_email": "",
+        "contact_phone": "",
     }
     assert (profile.slug, profile.status) == ("2031-ville-de-saint-omer-eclairage-public-sobre", Profile.DRAFT)
     assert publication.profile_for(candidature) == profile
@@ -129,9 +129,9 @@ def test_from_the_prefilled_profile_to_a_second_approval_the_public_copy_follows
     )
     assert (refusal.value.field, profile.status) == ("summary", Profile.DRAFT)
 
-    # The contact's name was already the candidature's: only what differs is saved.
+    # Only what differs is saved: the public contact starts empty, typed here by the owner.
     assert publication.save_profile(profile, {"summary": "Un éclairage sobre.", **PROFILE_TEXTS}, owner) == sorted(
-        ["summary", *(name for name in PROFILE_TEXTS if name != "contact_name")]
+        ["summary", *PROFILE_TEXTS]
     )
     assert publication.submit_for_review(profile, owner) is True
     assert publication.submit_for_review(profile, owner) is False
