@@ -359,6 +359,8 @@ def test_the_trail_list_costs_the_same_with_one_and_many_entries(organiser_clien
     edition = EditionFactory()
     CriterionFactory(edition=edition)
     url = reverse("admin:audit_auditentry_changelist")
+    # Content types are read once per process (Django's cache): the counts compare pages, not the warm-up.
+    organiser_client.get(url)
     one = count_queries(organiser_client, url)
     for index in range(30):
         CriterionFactory(edition=EditionFactory(), name=f"Critère {index}")
@@ -459,3 +461,15 @@ def test_a_juror_scoring_on_their_page_signs_each_score_with_their_account_and_a
         juror,
         ADDRESS,
     )
+
+
+def test_an_object_s_history_costs_the_same_with_one_and_many_entries(organiser_client, count_queries):
+    jury, juror, candidature, first, second = scoring_setup()
+    evaluation = scored(jury, juror, candidature, [1, 1], submit=False)
+    url = reverse("admin:auditions_evaluation_history", args=[evaluation.pk])
+    organiser_client.get(url)
+    one = count_queries(organiser_client, url)
+    for value in range(2, 6):
+        scored(jury, juror, candidature, [value, value], submit=False, comment=f"Relu {value} fois")
+
+    assert count_queries(organiser_client, url) == one

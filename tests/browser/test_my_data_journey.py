@@ -117,3 +117,32 @@ def test_a_candidate_asks_for_their_archive_and_downloads_it(page):
         "ou réessayez demain."
     )
     look_at(page, "refused")
+
+
+def test_a_candidate_deletes_their_account_after_a_wrong_password(page):
+    person = UserFactory(full_name="Sophie Leroy", email="sophie.leroy@ville-de-lens.example")
+    draft = CandidatureFactory(owner=person, project_title="Un brouillon jamais déposé")
+
+    page.set_viewport_size(DESKTOP)
+    page.goto("/compte/connexion/")
+    page.get_by_label("Adresse e-mail").fill(person.email)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.goto("/compte/mes-donnees/")
+    page.get_by_role("link", name="Supprimer mon compte").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Supprimer mon compte")
+    look_at(page, "delete")
+
+    page.get_by_label("Votre mot de passe").fill("pas le bon")
+    page.get_by_role("button", name="Supprimer définitivement mon compte").click()
+    expect(page.get_by_label("Votre mot de passe")).to_have_attribute("aria-invalid", "true")
+    look_at(page, "delete-refused")
+    assert type(person).objects.get(pk=person.pk).email == person.email
+
+    page.get_by_label("Votre mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Supprimer définitivement mon compte").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Votre compte est supprimé")
+    look_at(page, "deleted")
+    assert type(person).objects.get(pk=person.pk).email == f"supprime-{person.pk}@anonyme.invalid"
+    assert not type(draft).objects.filter(pk=draft.pk).exists()
+    expect(page.locator("#account-menu")).to_have_count(0)

@@ -552,3 +552,20 @@ def test_a_laureate_s_public_profile_loses_the_person_s_contact_and_name(db):
     assert published.partners == f"Avec l'appui de {label} et de la métropole."
     assert (published.profile.contact_email, published.profile.partners) == ("", published.partners)
     assert find("Sophie Leroy", "sophie.leroy@roubaix.example") == {}
+
+
+def test_the_delete_page_costs_the_same_with_one_and_many_candidatures_and_evaluations(db, client, count_queries):
+    person = UserFactory()
+    client.force_login(person)
+    url = reverse("privacy:delete_account")
+    jury = JuryFactory()
+    JuryMemberFactory(jury=jury, user=person)
+    CandidatureFactory(owner=person)
+    scored(jury, person, shortlisted(jury.edition), [])
+    one = count_queries(client, url)
+    for index in range(6):
+        CandidatureFactory(owner=person, status=Status.SUBMITTED, reference=f"LTI-2031-{index + 10:04d}")
+    for candidature in [shortlisted(jury.edition) for _index in range(5)]:
+        scored(jury, person, candidature, [])
+
+    assert count_queries(client, url) == one
