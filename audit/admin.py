@@ -175,7 +175,8 @@ class AuditEntryAdmin(ReadOnlyAdmin):
 
     @admin.display(description=_("motif"))
     def reason(self, entry):
-        return clipped(reason_of(entry)) if reason_of(entry) else "—"
+        reason = reason_of(entry)
+        return clipped(reason) if reason else "—"
 
     @admin.display(description=_("valeurs avant et après"))
     def changes_table(self, entry):

@@ -16,6 +16,7 @@ from accounts.roles import is_organiser
 from audit.admin import AuditedAdmin, ask_reason
 from core.admin_cells import badge, clipped
 from core.errors import Refused
+from core.read_only_admin import ReadOnlyAdmin
 from core.results import Outcome
 
 from . import publication
@@ -29,7 +30,7 @@ STATUS_TONES = {
 }
 
 
-class ReadByOrganisers:
+class ReadByOrganisers(ReadOnlyAdmin):
     """What organisers read and nobody edits here, superusers included."""
 
     def has_module_permission(self, request):
@@ -37,15 +38,6 @@ class ReadByOrganisers:
 
     def has_view_permission(self, request, obj=None):
         return is_organiser(request.user)
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 def _public_link(published):
@@ -195,7 +187,7 @@ def _report_refused(request, outcome):
 
 
 @admin.register(PublishedProject)
-class PublishedProjectAdmin(ReadByOrganisers, admin.ModelAdmin):
+class PublishedProjectAdmin(ReadByOrganisers):
     list_display = ("project", "territory_name", "year", "region", "level", "theme", "published_at", "public_page")
     list_filter = ("year", ("region", admin.RelatedOnlyFieldListFilter), "level", "theme", "distinction")
     list_select_related = ("region", "theme", "candidature")

@@ -19,13 +19,9 @@ THUMBNAIL_NAME = re.compile(r"^[0-9a-f]{32}-[0-9]+\.(png|jpg)$")
 THUMBNAIL_TYPES = {"png": "image/png", "jpg": "image/jpeg"}
 
 
-def _public():
-    return PublishedProject.objects.public()
-
-
 @require_GET
 def document(request, slug, document):
-    project = get_object_or_404(_public().only("pk"), slug=slug)
+    project = get_object_or_404(PublishedProject.objects.public().only("pk"), slug=slug)
     chosen = get_object_or_404(project.documents.all(), pk=document)
     response = FileResponse(
         chosen.file.open("rb"), as_attachment=True, filename=chosen.safe_name, content_type=chosen.content_type
@@ -38,7 +34,10 @@ def document(request, slug, document):
 @require_GET
 def thumbnail(request, candidature, name):
     """A thumbnail, in development (in production the web server may serve /medias/ itself)."""
-    if not THUMBNAIL_NAME.match(name) or not _public().filter(candidature_id=candidature).exists():
+    if (
+        not THUMBNAIL_NAME.match(name)
+        or not PublishedProject.objects.public().filter(candidature_id=candidature).exists()
+    ):
         raise Http404
     path = f"{thumbnails.folder(candidature)}/{name}"
     storage = public_storage()

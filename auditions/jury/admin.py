@@ -285,20 +285,8 @@ class JuryAdmin(AuditedAdmin):
 # --- conflicts of interest ------------------------------------------------------------
 
 
-@admin.register(ConflictOfInterest)
-class ConflictOfInterestAdmin(AuditedAdmin):
-    list_display = ("juror_name", "reference", "territory", "declared_by_name", "short_reason", "created_at")
-    list_display_links = ("juror_name", "reference")
-    list_filter = ("candidature__edition", ("juror", admin.RelatedOnlyFieldListFilter), "created_at")
-    search_fields = (
-        "juror__full_name",
-        "juror__email",
-        "candidature__reference",
-        "candidature__territory_name",
-        "reason",
-    )
-    list_select_related = ("juror", "candidature", "declared_by")
-    autocomplete_fields = ("juror", "candidature")
+class PairCells:
+    """The juror and candidature columns of a juror-and-dossier pair (a conflict, an assignment)."""
 
     @admin.display(description=_("juré"), ordering="juror__full_name")
     def juror_name(self, obj):
@@ -311,6 +299,22 @@ class ConflictOfInterestAdmin(AuditedAdmin):
     @admin.display(description=_("collectivité"), ordering="candidature__territory_name")
     def territory(self, obj):
         return obj.candidature.territory_name
+
+
+@admin.register(ConflictOfInterest)
+class ConflictOfInterestAdmin(PairCells, AuditedAdmin):
+    list_display = ("juror_name", "reference", "territory", "declared_by_name", "short_reason", "created_at")
+    list_display_links = ("juror_name", "reference")
+    list_filter = ("candidature__edition", ("juror", admin.RelatedOnlyFieldListFilter), "created_at")
+    search_fields = (
+        "juror__full_name",
+        "juror__email",
+        "candidature__reference",
+        "candidature__territory_name",
+        "reason",
+    )
+    list_select_related = ("juror", "candidature", "declared_by")
+    autocomplete_fields = ("juror", "candidature")
 
     @admin.display(description=_("déclaré par"), ordering="declared_by__full_name")
     def declared_by_name(self, obj):
@@ -407,7 +411,7 @@ class EvaluationStateFilter(admin.SimpleListFilter):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(AuditedAdmin):
+class AssignmentAdmin(PairCells, AuditedAdmin):
     form = AssignmentForm
     list_display = ("juror_name", "reference", "territory", "jury", "evaluation_state", "created_at")
     list_display_links = ("juror_name", "reference")
@@ -419,18 +423,6 @@ class AssignmentAdmin(AuditedAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(evaluation_status=F("evaluation__status"))
-
-    @admin.display(description=_("juré"), ordering="juror__full_name")
-    def juror_name(self, obj):
-        return _person(obj.juror)
-
-    @admin.display(description=_("référence"), ordering="candidature__reference")
-    def reference(self, obj):
-        return _reference(obj.candidature)
-
-    @admin.display(description=_("collectivité"), ordering="candidature__territory_name")
-    def territory(self, obj):
-        return obj.candidature.territory_name
 
     @admin.display(description=_("évaluation"), ordering="evaluation_status")
     def evaluation_state(self, obj):
