@@ -75,6 +75,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so its one line per request (core.requests) times everything below, static files and cache included.
+    "core.observability.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "config.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -282,6 +284,42 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Files: candidates' documents and archives ("private", never under a public URL, served only through a permission
+# check) and public images ("public", served under /medias/), each in a local folder by default. With
+# AWS_STORAGE_BUCKET_NAME set, both go to that S3-compatible bucket instead (django-storages), under the prefixes
+# private/ and public/; no object is ever public-read (core.storage). The other AWS_* settings are the library's.
+PRIVATE_STORAGE_ROOT = env.path("PRIVATE_STORAGE_ROOT", default=str(VAR_DIR / "private"))
+PUBLIC_MEDIA_ROOT = env.path("PUBLIC_MEDIA_ROOT", default=str(VAR_DIR / "media"))
+AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
+AWS_S3_ENDPOINT_URL = env.str("AWS_S3_ENDPOINT_URL", default="") or None
+AWS_S3_REGION_NAME = env.str("AWS_S3_REGION_NAME", default="") or None
+AWS_S3_ADDRESSING_STYLE = env.str("AWS_S3_ADDRESSING_STYLE", default="") or None
+# Credentials: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY from the environment (or the host's role), read by boto3.
+AWS_DEFAULT_ACL = None
+AWS_QUERYSTRING_AUTH = True
+AWS_QUERYSTRING_EXPIRE = 60
+AWS_S3_FILE_OVERWRITE = False
+# A file read back (a download, a thumbnail) stays in memory up to this size, then spills to a temporary file.
+AWS_S3_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+if AWS_STORAGE_BUCKET_NAME:
+    from botocore.config import Config as BotoConfig  # here only: boto takes a while to import
+
+    # A bucket that does not answer fails the request in seconds, well within gunicorn's 30 s, not in minutes.
+    AWS_S3_CLIENT_CONFIG = BotoConfig(
+        connect_timeout=3, read_timeout=20, retries={"mode": "standard", "max_attempts": 3}
+    )
+
+
+def _file_storage(folder, base_url, prefix):
+    if AWS_STORAGE_BUCKET_NAME:
+        backend = "core.bucket_storage.PublicBucketStorage" if base_url else "storages.backends.s3.S3Storage"
+        return {"BACKEND": backend, "OPTIONS": {"location": prefix}}
+    return {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": folder, "base_url": base_url},
+    }
+
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -289,11 +327,10 @@ STORAGES = {
         if DEBUG
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
+    "private": _file_storage(PRIVATE_STORAGE_ROOT, None, "private"),
+    "public": _file_storage(PUBLIC_MEDIA_ROOT, "/medias/", "public"),
 }
 WHITENOISE_USE_FINDERS = DEBUG
-# Candidates' files: never under STATIC or a public URL, served only through a permission check.
-PRIVATE_STORAGE_ROOT = env.path("PRIVATE_STORAGE_ROOT", default=str(VAR_DIR / "private"))
-PUBLIC_MEDIA_ROOT = env.path("PUBLIC_MEDIA_ROOT", default=str(VAR_DIR / "media"))
 MEDIA_URL = "/medias/"
 DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
 DOCUMENT_MAX_COUNT = 5
@@ -414,10 +451,21 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-}
+from core.observability import init_sentry, logging_config  # noqa: E402  (beside the settings it builds)
+
+# Logs: every record on stderr, one line each, plain text or (LOG_FORMAT=json) one JSON object; one line per
+# request (core.requests) and per task run (core.tasks), never with a query string, an e-mail or task arguments.
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain")
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+LOGGING = logging_config(LOG_FORMAT, LOG_LEVEL)
+
+# Error reports (and, above a zero sample rate, performance traces) to Sentry when SENTRY_DSN is set, scrubbed of
+# personal data before they leave (core.observability.scrub_event). Without it the SDK is not started.
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    init_sentry(
+        SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+        release=env.str("SENTRY_RELEASE", default="") or None,
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )

@@ -3,7 +3,6 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.storage import FileSystemStorage
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
@@ -11,7 +10,7 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core import clock, uploads
+from core import clock, storage, uploads
 from events.models import Region
 
 from .queries import CandidatureQuerySet, DocumentQuerySet
@@ -415,12 +414,9 @@ class CriterionAnswer(models.Model):
         return f"{self.criterion} — {self.candidature}"
 
 
-_private_storage = FileSystemStorage(location=settings.PRIVATE_STORAGE_ROOT, base_url=None)
-
-
 def private_storage():
-    """A callable, so that migrations name it instead of freezing this machine's folder."""
-    return _private_storage
+    """A callable, so that migrations name it instead of freezing this machine's folder (core.storage)."""
+    return storage.private_storage()
 
 
 def document_path(instance, filename):

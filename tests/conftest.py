@@ -1,6 +1,7 @@
 """Fixtures shared by the whole suite: query counts, a stopped clock, real SMTP, Celery workers and browser."""
 
 import html
+import logging
 import os
 import shutil
 import socket
@@ -50,6 +51,12 @@ def _gettext_unavailable_reason():
     return None
 
 
+def _nginx_unavailable_reason():
+    if shutil.which("nginx", path=f"{os.environ.get('PATH', '')}:/usr/sbin") is None:
+        return "nginx is not installed (apt-get install nginx)"
+    return None
+
+
 def _browser_unavailable_reason():
     if not Path(CHROMIUM).exists():
         return f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
@@ -68,6 +75,7 @@ def pytest_report_header(config):
         ("browser", _browser_unavailable_reason()),
         ("postgres", _postgres_unavailable_reason()),
         ("gettext", _gettext_unavailable_reason()),
+        ("nginx", _nginx_unavailable_reason()),
     )
     for name, reason in checks:
         if reason:
@@ -81,6 +89,7 @@ def pytest_collection_modifyitems(config, items):
         "browser": _browser_unavailable_reason(),
         "postgres": _postgres_unavailable_reason(),
         "gettext": _gettext_unavailable_reason(),
+        "nginx": _nginx_unavailable_reason(),
     }
     for marker, reason in reasons.items():
         if not reason or not any(marker in item.keywords for item in items):
@@ -473,6 +482,87 @@ def private_redis(tmp_path):
 
 
 # --- a real browser -----------------------------------------------------------------
+
+
+# --- an S3-compatible object storage on loopback ------------------------------------
+
+
+class Bucket:
+    """A bucket of its own on the loopback S3 server; ``client`` is boto3's, ``environment`` configures a process."""
+
+    def __init__(self, endpoint, name):
+        import boto3
+
+        self.endpoint = endpoint
+        self.name = name
+        self.client = boto3.client(
+            "s3",
+            endpoint_url=endpoint,
+            aws_access_key_id=S3_CREDENTIALS[0],
+            aws_secret_access_key=S3_CREDENTIALS[1],
+            region_name="us-east-1",
+        )
+        self.client.create_bucket(Bucket=name)
+        self.environment = {
+            "AWS_STORAGE_BUCKET_NAME": name,
+            "AWS_S3_ENDPOINT_URL": endpoint,
+            "AWS_S3_REGION_NAME": "us-east-1",
+            "AWS_ACCESS_KEY_ID": S3_CREDENTIALS[0],
+            "AWS_SECRET_ACCESS_KEY": S3_CREDENTIALS[1],
+        }
+
+    def storage_settings(self, prefix):
+        return {
+            "BACKEND": "core.bucket_storage.PublicBucketStorage"
+            if prefix == "public"
+            else "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": self.name,
+                "endpoint_url": self.endpoint,
+                "region_name": "us-east-1",
+                "access_key": S3_CREDENTIALS[0],
+                "secret_key": S3_CREDENTIALS[1],
+                "location": prefix,
+            },
+        }
+
+    def keys(self, prefix=""):
+        pages = self.client.get_paginator("list_objects_v2").paginate(Bucket=self.name, Prefix=prefix)
+        return sorted(item["Key"] for page in pages for item in page.get("Contents", []))
+
+    def read(self, key):
+        return self.client.get_object(Bucket=self.name, Key=key)["Body"].read()
+
+    def acl_grants(self, key):
+        return self.client.get_object_acl(Bucket=self.name, Key=key)["Grants"]
+
+
+S3_CREDENTIALS = ("test-access-key", "test-secret-key")
+
+
+@pytest.fixture(scope="session")
+def s3_server():
+    """moto's S3 server, threaded in this process, answering real S3 requests on a loopback port."""
+    from moto.server import ThreadedMotoServer
+
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    yield f"http://127.0.0.1:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def bucket(s3_server, settings):
+    """A new bucket, and this process's private and public storages moved into it for the test."""
+    created = Bucket(s3_server, f"lti-test-{uuid.uuid4().hex[:12]}")
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": created.storage_settings("private"),
+        "public": created.storage_settings("public"),
+    }
+    return created
 
 
 @pytest.fixture(scope="session")

@@ -50,14 +50,16 @@ def jpeg_with_camera_data(width, height):
 
 
 @pytest.fixture
-def media(tmp_path, monkeypatch):
+def media(tmp_path, settings):
     """Public media storage in this test's own folder."""
-    storage = public_storage()
-    monkeypatch.setattr(storage, "_location", str(tmp_path / "media"))
-    storage._clear_cached_properties("MEDIA_ROOT")
-    yield storage
-    monkeypatch.undo()
-    storage._clear_cached_properties("MEDIA_ROOT")
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "public": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "media"), "base_url": "/medias/"},
+        },
+    }
+    return public_storage()
 
 
 @pytest.fixture
