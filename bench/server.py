@@ -49,6 +49,9 @@ class Gunicorn:
                 str(THREADS),
                 "--timeout",
                 "120",
+                # Workers are never recycled during a measure (the production configuration recycles them).
+                "--max-requests",
+                "0",
                 "--log-level",
                 "warning",
             ],
