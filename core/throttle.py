@@ -40,6 +40,26 @@ def spend(scope, subject, window):
         return 0
 
 
+def take(scope, subject, limit, window):
+    """Count one more for ``subject`` unless that passes ``limit``: True when counted. The count is one atomic
+    increment in the shared cache, so requests arriving together on several servers never pass the limit between
+    them (a check, then a count, would let them all through)."""
+    if spend(scope, subject, window) > limit:
+        give_back(scope, subject)
+        return False
+    return True
+
+
+def give_back(scope, subject):
+    """Undo one count of ``subject`` (taken for an attempt that was then refused)."""
+    try:
+        cache.decr(_key(scope, subject))
+    except ValueError:
+        pass  # the window ended meanwhile: nothing left to give back
+    except Exception:
+        logger.warning("Throttle cache unreachable: %s not given back.", scope, exc_info=True)
+
+
 def exhausted(scope, subject, limit):
     """True when ``subject`` already spent ``limit`` of ``scope`` in the window."""
     return spent(scope, subject) >= limit

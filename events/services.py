@@ -30,9 +30,14 @@ def registrations_exhausted(address):
     return throttle.exhausted(REGISTRATION_SCOPE, address, settings.REGISTRATION_RATE_LIMIT)
 
 
-def count_registration(address):
-    """One accepted registration from ``address`` (invalid forms and refusals are not counted)."""
-    throttle.spend(REGISTRATION_SCOPE, address, window=3600)
+def reserve_registration(address):
+    """One registration from ``address`` counted before it is made, unless the limit is reached: True when counted.
+    Invalid forms are not counted; a registration then refused is given back (``release_registration``)."""
+    return throttle.take(REGISTRATION_SCOPE, address, settings.REGISTRATION_RATE_LIMIT, window=3600)
+
+
+def release_registration(address):
+    throttle.give_back(REGISTRATION_SCOPE, address)
 
 
 def _seats_taken(event):

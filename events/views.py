@@ -62,25 +62,32 @@ def event_detail(request, slug):
     form = RegistrationForm(request.POST or None, event=event, initial=initial)
     if request.method == "POST":
         address = client_address(request)
+        too_many = _("Trop d'inscriptions depuis votre connexion en une heure. Réessayez plus tard.")
         if services.registrations_exhausted(address):
-            form.add_error(None, _("Trop d'inscriptions depuis votre connexion en une heure. Réessayez plus tard."))
+            form.add_error(None, too_many)
         elif form.is_valid():
             if form.is_bot:
                 return redirect("events:detail", slug=event.slug)
             data = form.cleaned_data
             try:
-                registration = services.register(
-                    event,
-                    data["full_name"],
-                    data["email"],
-                    data["organisation"],
-                    data["attendance"],
-                    language=get_language(),
-                )
+                # Counted first, atomically: simultaneous requests on several servers cannot pass the limit.
+                if not services.reserve_registration(address):
+                    raise Refused(too_many)
+                try:
+                    registration = services.register(
+                        event,
+                        data["full_name"],
+                        data["email"],
+                        data["organisation"],
+                        data["attendance"],
+                        language=get_language(),
+                    )
+                except Refused:
+                    services.release_registration(address)
+                    raise
             except Refused as refusal:
                 form.add_error(refusal.field, refusal.message)
             else:
-                services.count_registration(address)
                 if registration.status == Status.WAITLISTED:
                     messages.warning(
                         request,

@@ -157,6 +157,49 @@ def test_behind_the_proxy_each_visitor_has_a_bucket_of_their_own(client, setting
     assert Registration.objects.count() == 3
 
 
+def test_a_registration_refused_by_the_rules_does_not_spend_the_limit(client, settings):
+    settings.REGISTRATION_RATE_LIMIT = 2
+    event = EventFactory()
+    assert client.post(detail(event), form(email="a@ville.example")).status_code == 302
+    for _attempt in range(3):
+        again = client.post(detail(event), form(email="a@ville.example"))
+        assert again.context["form"].errors["email"][0].startswith("Cette adresse e-mail est déjà inscrite")
+    assert client.post(detail(event), form(email="b@ville.example")).status_code == 302
+    assert client.post(detail(event), form(email="c@ville.example")).context["form"].non_field_errors() == [
+        LIMIT_MESSAGE
+    ]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_registrations_from_one_address_never_pass_the_limit(settings):
+    """Requests arriving together (on one server or several sharing the cache) are counted one by one."""
+    from django.test import Client
+
+    settings.REGISTRATION_RATE_LIMIT = 3
+    event = EventFactory()
+    barrier = threading.Barrier(8)
+    answers, errors = [], []
+
+    def register(index):
+        try:
+            barrier.wait()
+            answers.append(Client().post(detail(event), form(email=f"p{index}@ville.example")).status_code)
+        except Exception as error:  # noqa: BLE001  (reported by the assertion below)
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=register, args=(index,)) for index in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sorted(answers) == [200] * 5 + [302] * 3
+    assert Registration.objects.count() == 3
+
+
 # --- cancellation ----------------------------------------------------------------------
 
 
