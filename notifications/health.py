@@ -1,5 +1,6 @@
 """The state of the parts the site depends on, for /healthz and the admin."""
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 from django.conf import settings
@@ -7,7 +8,7 @@ from django.db import connection
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from core import clock
+from core import clock, storage
 
 from .models import Notification
 from .services import worker_last_seen
@@ -36,6 +37,21 @@ def broker_ok():
     return True
 
 
+# The files' storage gets this long to answer (a bucket's HEAD request, a folder's stat) before it counts as down.
+STORAGE_PROBE_SECONDS = 1.0
+_storage_probes = ThreadPoolExecutor(max_workers=2, thread_name_prefix="healthz-storage")
+
+
+def storage_ok():
+    """Whether the private files' storage answers within ``STORAGE_PROBE_SECONDS`` (the bucket, when there is one)."""
+    probe = _storage_probes.submit(storage.private_storage().exists, "healthz-probe")
+    try:
+        probe.result(timeout=STORAGE_PROBE_SECONDS)
+    except Exception:
+        return False
+    return True
+
+
 def worker_state(last_seen, now=None):
     if last_seen is None:
         return "missing"
@@ -49,6 +65,8 @@ def report(details=True):
     """(payload, healthy): healthy means the database and the broker both answer.
 
     The payload always says ``status`` (``ok`` or ``degraded``); the state of each part only with ``details``.
+    The files' storage is reported but does not make the site unhealthy: every node shares it, so taking nodes out
+    of a load balancer would not help, and pages other than uploads and downloads still work.
     """
     database = database_ok()
     broker = broker_ok()
@@ -60,6 +78,7 @@ def report(details=True):
         **status,
         "database": "ok" if database else "down",
         "broker": "ok" if broker else "down",
+        "storage": "ok" if storage_ok() else "down",
         "worker": "unknown",
         "worker_last_seen": None,
         "outbox": {"queued": None, "failed": None, "failed_last_hour": None},

@@ -56,6 +56,16 @@ def test_healthz_reports_a_stale_or_missing_worker_without_failing(monitor):
     assert (response.status_code, response.json()["worker"]) == (200, "stale")
 
 
+def test_healthz_reports_the_files_bucket_without_failing_when_it_is_down(monitor, bucket, settings):
+    assert monitor.get("/healthz").json()["storage"] == "ok"
+
+    unreachable = bucket.storage_settings("private")
+    unreachable["OPTIONS"]["endpoint_url"] = f"http://127.0.0.1:{free_port()}"
+    settings.STORAGES = {**settings.STORAGES, "private": unreachable}
+    response = monitor.get("/healthz")
+    assert (response.status_code, response.json()["status"], response.json()["storage"]) == (200, "ok", "down")
+
+
 def test_healthz_is_503_when_the_broker_is_down(monitor):
     with broker_at(f"redis://127.0.0.1:{free_port()}/0"):
         response = monitor.get("/healthz")

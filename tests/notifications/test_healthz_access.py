@@ -14,6 +14,7 @@ DETAILS = {
     "status": "ok",
     "database": "ok",
     "broker": "ok",
+    "storage": "ok",
     "worker": "alive",
     "outbox": {"queued": 0, "failed": 0, "failed_last_hour": 0},
 }
