@@ -1,0 +1,67 @@
+"""`make run PORT=…`: the site the README's first command starts answers on the port chosen, not on 8000."""
+
+import http.client
+import os
+import signal
+import subprocess
+import time
+
+from django.conf import settings
+
+from tests.conftest import free_port
+
+
+def _run_command(port):
+    """The command `make run PORT=<port>` ends with, as make would hand it to the shell (its set-up steps left out)."""
+    printed = subprocess.run(
+        ["make", "-n", "run", f"PORT={port}"], cwd=settings.BASE_DIR, capture_output=True, text=True, check=True
+    ).stdout.strip()
+    command = printed.splitlines()[-1]
+    assert "honcho start -f Procfile" in command, printed
+    return command
+
+
+def _answer(port):
+    probe = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    try:
+        probe.request("GET", "/healthz")
+        return probe.getresponse().status
+    except OSError:
+        return None
+    finally:
+        probe.close()
+
+
+def test_make_run_serves_the_site_on_the_port_given(tmp_path):
+    port = free_port()
+    environment = {
+        key: value for key, value in os.environ.items() if key not in ("REDIS_URL", "DJANGO_SETTINGS_MODULE", "CI")
+    }
+    # make passes its command-line variables to the recipe's shell; here the test is that shell.
+    environment.update(PORT=str(port), DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}", PYTHONUNBUFFERED="1")
+    log = tmp_path / "run.log"
+    with open(log, "w") as output:
+        # The web process only: the worker and beat would take the development broker's messages.
+        process = subprocess.Popen(
+            ["bash", "-c", f"{_run_command(port)} web"],
+            cwd=settings.BASE_DIR,
+            env=environment,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        deadline = time.monotonic() + 60
+        status = None
+        while status is None and time.monotonic() < deadline and process.poll() is None:
+            time.sleep(0.5)
+            status = _answer(port)
+        assert status == 200, log.read_text()
+        assert f"Starting development server at http://127.0.0.1:{port}/" in log.read_text()
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
