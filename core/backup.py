@@ -12,6 +12,7 @@ This module writes it, and holds what ``core.restore`` shares with it (format, e
 """
 
 import hashlib
+import io
 import json
 import os
 import sqlite3
@@ -27,7 +28,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from .storage import ALIASES, CHUNK_BYTES, checksum, in_bucket, storage, walk
+from .storage import ALIASES, checksum, in_bucket, sha256, storage, walk
 
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
@@ -122,7 +123,7 @@ def backup(output, files_mode=COPY):
                 dump.unlink()
                 manifest["files"] = {alias: store_files(tar, alias, files_mode, vanished) for alias in ALIASES}
                 body = json.dumps(manifest, indent=2, sort_keys=True).encode()
-                add_stream(tar, MANIFEST, len(body), _BytesReader(body))
+                add_stream(tar, MANIFEST, len(body), io.BytesIO(body))
             raw.flush()
             os.fsync(raw.fileno())
         if output.exists():
@@ -243,24 +244,9 @@ class _Hashing:
         return chunk
 
 
-class _BytesReader:
-    def __init__(self, body):
-        self.body = memoryview(body)
-        self.offset = 0
-
-    def read(self, size=-1):
-        end = len(self.body) if size < 0 else self.offset + size
-        chunk = bytes(self.body[self.offset : end])
-        self.offset += len(chunk)
-        return chunk
-
-
 def file_sha256(path):
-    digest = hashlib.sha256()
     with open(path, "rb") as source:
-        while chunk := source.read(CHUNK_BYTES):
-            digest.update(chunk)
-    return digest.hexdigest()
+        return sha256(source)
 
 
 def run_pg(program, *arguments):

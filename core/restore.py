@@ -5,7 +5,6 @@ only, then the files back into their storages (or, for an archive that only list
 still hold them); row counts and checksums are compared with the manifest afterwards.
 """
 
-import hashlib
 import json
 import os
 import shutil
@@ -19,7 +18,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from .backup import COPY, ENGINE_NAMES, FORMAT_VERSION, MANIFEST, BackupError, database_state, engine, location, run_pg
-from .storage import ALIASES, CHUNK_BYTES, checksum, storage
+from .storage import ALIASES, CHUNK_BYTES, checksum, sha256, storage
 
 # How many names a failure lists before it only counts them.
 LISTED = 20
@@ -107,11 +106,9 @@ class Archive:
         for name, member in found.items():
             if name not in expected:
                 continue
-            digest = hashlib.sha256()
             with self.tar.extractfile(member) as stream:
-                while chunk := stream.read(CHUNK_BYTES):
-                    digest.update(chunk)
-            if (member.size, digest.hexdigest()) != expected[name]:
+                digest = sha256(stream)
+            if (member.size, digest) != expected[name]:
                 problems.append(f"empreinte différente : {name}")
         if problems:
             raise BackupError(

@@ -81,13 +81,18 @@ def walk(store, folder=""):
         yield from walk(store, prefix + sub)
 
 
-def checksum(store, name):
-    """The SHA-256 of a stored file, read back in chunks."""
+def sha256(stream):
+    """The SHA-256 of what ``stream`` (a file open for reading) holds, read in chunks."""
     digest = hashlib.sha256()
-    with store.open(name, "rb") as stored:
-        while chunk := stored.read(CHUNK_BYTES):
-            digest.update(chunk)
+    while chunk := stream.read(CHUNK_BYTES):
+        digest.update(chunk)
     return digest.hexdigest()
+
+
+def checksum(store, name):
+    """The SHA-256 of a stored file."""
+    with store.open(name, "rb") as stored:
+        return sha256(stored)
 
 
 # --- moving a folder's files into the bucket ------------------------------------------------------------------------
@@ -117,27 +122,26 @@ def move_to_bucket(alias, folder, delete_local=False):
     source = FileSystemStorage(location=folder)
     target = storage(alias)
     report = Moved(alias)
-    expected = {}
-    for name in walk(source):
-        expected[name] = checksum(source, name)
+    names = list(walk(source))
+    copied = {}
+    for name in names:
+        digest = checksum(source, name)
         if target.exists(name):
-            if checksum(target, name) == expected[name]:
-                report.already_there += 1
+            if checksum(target, name) == digest:
+                report.already_there += 1  # compared just now: verified
                 continue
             target.delete(name)  # an earlier, interrupted copy
         with source.open(name, "rb") as content:
             saved = target.save(name, content)
         if saved != name:
             raise MoveError(f"Le bucket a enregistré « {name} » sous le nom « {saved} ».")
-        report.copied += 1
-    report.files = len(expected)
-    for name, digest in expected.items():
-        if target.exists(name) and checksum(target, name) == digest:
-            report.verified += 1
-        else:
-            report.mismatched.append(name)
+        copied[name] = digest
+    report.files, report.copied = len(names), len(copied)
+    # Each copy read back from the bucket.
+    report.mismatched = [name for name, digest in copied.items() if checksum(target, name) != digest]
+    report.verified = report.files - len(report.mismatched)
     if delete_local and not report.mismatched:
-        for name in expected:
+        for name in names:
             source.delete(name)
             report.removed += 1
     return report

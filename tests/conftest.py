@@ -1,6 +1,7 @@
 """Fixtures shared by the whole suite: query counts, a stopped clock, real SMTP, Celery workers and browser."""
 
 import html
+import http.client
 import logging
 import os
 import shutil
@@ -320,12 +321,70 @@ def database_url():
     )
 
 
-class WorkerProcess:
+class LoggedProcess:
+    """A subprocess a test starts in the project's folder, its output in a log file; ``stop()`` ends it."""
+
+    def __init__(self, command, log_path, environment):
+        self.log_path = log_path
+        self.log = open(log_path, "w")  # noqa: SIM115  (closed in stop())
+        self.process = subprocess.Popen(
+            command, cwd=BASE_DIR, env=environment, stdout=self.log, stderr=subprocess.STDOUT
+        )
+
+    def output(self):
+        if not self.log.closed:
+            self.log.flush()
+        return Path(self.log_path).read_text(errors="replace")
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.log.close()
+
+
+class Gunicorn(LoggedProcess):
+    """``gunicorn -c config/gunicorn.conf.py config.wsgi`` on a loopback port, as production and the bench start it
+    (``environment`` is the whole environment of the process)."""
+
+    def __init__(self, port, log_path, environment, workers=1, threads=2, options=()):
+        self.port = port
+        command = [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.conf.py", "config.wsgi"]
+        command += ["--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--threads", str(threads), *options]
+        super().__init__(command, log_path, environment)
+
+    def wait_ready(self, path="/accessibilite/", timeout=60):
+        """Once it answers ``path`` (any HTTP answer, which is returned); with ``path=None``, once it accepts."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise AssertionError(f"gunicorn exited at start-up:\n{self.output()}")
+            try:
+                if path is None:
+                    socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                    return None
+                probe = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
+                try:
+                    probe.request("GET", path)
+                    response = probe.getresponse()
+                    response.read()
+                    return response
+                finally:
+                    probe.close()
+            except OSError:
+                time.sleep(0.2)
+        raise AssertionError(f"gunicorn not answering on port {self.port} after {timeout} s:\n{self.output()}")
+
+
+class WorkerProcess(LoggedProcess):
     """A `celery -A config worker` subprocess on the test database and a given broker."""
 
     def __init__(self, broker_url, smtp_port, log_path, **extra_env):
         self.hostname = f"test-{uuid.uuid4().hex[:8]}@localhost"
-        self.log_path = log_path
         env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "config.settings_test",
@@ -336,31 +395,25 @@ class WorkerProcess:
             "NOTIFICATIONS_MAX_ATTEMPTS": "3",
             **extra_env,
         }
-        self.log = open(log_path, "w")  # noqa: SIM115  (closed in stop())
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "config",
-                "worker",
-                "--pool",
-                "solo",
-                "--without-gossip",
-                "--without-mingle",
-                "--loglevel",
-                "INFO",
-                "-n",
-                self.hostname,
-                "-Q",
-                ",".join(queue.name for queue in settings.CELERY_TASK_QUEUES),
-            ],
-            cwd=BASE_DIR,
-            env=env,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-        )
+        command = [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--pool",
+            "solo",
+            "--without-gossip",
+            "--without-mingle",
+            "--loglevel",
+            "INFO",
+            "-n",
+            self.hostname,
+            "-Q",
+            ",".join(queue.name for queue in settings.CELERY_TASK_QUEUES),
+        ]
+        super().__init__(command, log_path, env)
 
     def wait_ready(self, timeout=60):
         from notifications.models import WorkerHeartbeat
@@ -376,20 +429,6 @@ class WorkerProcess:
             self.stop()
             raise AssertionError(f"Celery worker not ready:\n{self.output()}") from None
         return self
-
-    def output(self):
-        self.log.flush()
-        return Path(self.log_path).read_text()
-
-    def stop(self):
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.log.close()
 
 
 @contextmanager

@@ -9,11 +9,9 @@ import logging
 import logging.config
 import os
 import re
-import socket
 import subprocess
 import sys
 import threading
-import time
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlencode
@@ -23,7 +21,7 @@ from django.conf import settings
 
 from config.celery import app
 from core.observability import logging_config, scrub_event
-from tests.conftest import WorkerProcess, free_port, wait_for
+from tests.conftest import Gunicorn, WorkerProcess, free_port, wait_for
 from tests.factories import UserFactory
 
 EMAIL = "claire.martin@mairie-exemple.fr"
@@ -329,30 +327,6 @@ def envelope_items(raw):
     return items
 
 
-def start_gunicorn(port, environment):
-    command = [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.conf.py", "config.wsgi"]
-    options = ["--bind", f"127.0.0.1:{port}", "--workers", "1", "--no-control-socket"]
-    process = subprocess.Popen(
-        command + options,
-        cwd=settings.BASE_DIR,
-        env=environment,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"gunicorn exited at start-up:\n{process.stdout.read()}")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return process
-        except OSError:
-            time.sleep(0.2)
-    process.kill()
-    raise AssertionError(f"gunicorn not answering on port {port}")
-
-
 def test_an_error_reaches_sentry_without_personal_data(sentry_server, tmp_path):
     port = free_port()
     environment = {
@@ -365,7 +339,8 @@ def test_an_error_reaches_sentry_without_personal_data(sentry_server, tmp_path):
         "TRUSTED_PROXY_COUNT": "1",
     }
     environment.pop("REDIS_URL", None)
-    process = start_gunicorn(port, environment)
+    gunicorn = Gunicorn(port, tmp_path / "gunicorn.log", environment)
+    gunicorn.wait_ready(path=None)
     body = urlencode({"description": CANDIDATE_TEXT, "email": EMAIL})
     try:
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
@@ -394,8 +369,8 @@ def test_an_error_reaches_sentry_without_personal_data(sentry_server, tmp_path):
 
         wait_for(types_received, timeout=30, message="the error and the transaction at the Sentry stand-in")
     finally:
-        process.terminate()
-        output = process.communicate(timeout=30)[0]
+        gunicorn.stop()
+        output = gunicorn.output()
 
     raw = b"\n".join(SentryRecorder.envelopes).decode()
     items = [item for envelope in SentryRecorder.envelopes for item in envelope_items(envelope)]

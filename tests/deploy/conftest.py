@@ -5,9 +5,9 @@ from dataclasses import dataclass
 
 import pytest
 
-from tests.conftest import database_url, free_port
+from tests.conftest import Gunicorn, database_url, free_port
 
-from .servers import Gunicorn, Layout, Nginx, make_certificate
+from .servers import Layout, Nginx, make_certificate
 
 
 @pytest.fixture(scope="module")

@@ -187,33 +187,6 @@ class Nginx:
         _stop(self.process)
 
 
-class Gunicorn:
-    """gunicorn with config/gunicorn.conf.py, as the tests and the bench start it, on the test database."""
-
-    def __init__(self, port, log_path, environment):
-        self.port = port
-        self.log_path = log_path
-        self.log = open(log_path, "w")  # noqa: SIM115  (closed in stop())
-        command = [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.conf.py", "config.wsgi"]
-        options = ["--bind", f"127.0.0.1:{port}", "--workers", "1", "--threads", "2"]
-        self.process = subprocess.Popen(
-            command + options, cwd=BASE_DIR, env=environment, stdout=self.log, stderr=subprocess.STDOUT
-        )
-
-    def output(self):
-        if not self.log.closed:
-            self.log.flush()
-        return Path(self.log_path).read_text()
-
-    def wait_ready(self):
-        _wait_for_port(self.port, self.process, "gunicorn", self.output, timeout=30)
-        return self
-
-    def stop(self):
-        _stop(self.process)
-        self.log.close()
-
-
 @dataclass
 class Response:
     status: int

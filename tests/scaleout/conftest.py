@@ -5,9 +5,7 @@ import html
 import http.client
 import os
 import re
-import subprocess
 import sys
-import time
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -18,7 +16,7 @@ from urllib.parse import urlencode
 import pytest
 from django.conf import settings
 
-from tests.conftest import BASE_DIR, WorkerProcess, database_url, free_port
+from tests.conftest import Gunicorn, LoggedProcess, WorkerProcess, database_url, free_port
 
 # At most this many accepted event registrations per client address and hour, on every node.
 REGISTRATION_RATE_LIMIT = 3
@@ -35,68 +33,27 @@ def tail(path, lines=60):
     return "\n".join(text.splitlines()[-lines:])
 
 
-class Process:
-    """A subprocess of the cluster, its output in a log file."""
-
-    def __init__(self, command, log_path, environment):
-        self.log_path = log_path
-        self.log = open(log_path, "w")  # noqa: SIM115  (closed in stop())
-        self.process = subprocess.Popen(
-            command,
-            cwd=BASE_DIR,
-            env={**os.environ, **environment},
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-        )
-
-    def output(self):
-        self.log.flush()
-        return Path(self.log_path).read_text(errors="replace")
-
-    def stop(self):
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.log.close()
-
-
-class Node(Process):
+class Node(Gunicorn):
     """``gunicorn config.wsgi`` on a free loopback port, two workers of two threads, as in production."""
 
     def __init__(self, name, port, log_path, environment):
         self.name = name
-        self.port = port
         self.host = f"127.0.0.1:{port}"
         self.origin = f"http://{self.host}"
-        command = [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.conf.py", "config.wsgi"]
-        # Two gunicorns on one host must not share the control socket (one path under ~/.gunicorn by default).
-        options = ["--bind", self.host, "--workers", "2", "--threads", "2", "--timeout", "60", "--no-control-socket"]
-        super().__init__(command + options + ["--access-logfile", "-"], log_path, environment)
+        options = ["--timeout", "60", "--access-logfile", "-"]
+        super().__init__(port, log_path, {**os.environ, **environment}, workers=2, threads=2, options=options)
 
     def wait_ready(self, timeout=60):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise AssertionError(f"Node {self.name} exited at start-up:\n{tail(self.log_path)}")
-            try:
-                status = Visitor().get(self, "/accessibilite/").status
-            except OSError:
-                time.sleep(0.2)
-                continue
-            if status != 200:
-                raise AssertionError(f"Node {self.name} answers HTTP {status}:\n{tail(self.log_path)}")
-            return self
-        raise AssertionError(f"Node {self.name} not answering after {timeout} s:\n{tail(self.log_path)}")
+        status = super().wait_ready(timeout=timeout).status
+        if status != 200:
+            raise AssertionError(f"Node {self.name} answers HTTP {status}:\n{tail(self.log_path)}")
+        return self
 
 
-class Beat(Process):
+class Beat(LoggedProcess):
     def __init__(self, log_path, schedule_path, environment):
         command = [sys.executable, "-m", "celery", "-A", "config", "beat", "--loglevel", "INFO", "-s", schedule_path]
-        super().__init__(command, log_path, environment)
+        super().__init__(command, log_path, {**os.environ, **environment})
 
     def sent(self, task):
         """How many times the beat handed the periodic task ``task`` (its schedule name) to the broker."""
