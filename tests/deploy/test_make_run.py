@@ -13,12 +13,19 @@ from tests.conftest import free_port
 
 def _run_command(port):
     """The command `make run PORT=<port>` ends with, as make would hand it to the shell (its set-up steps left out)."""
+    # Run from `make test`, this make must not take the outer one's flags (nor print its directory).
+    environment = {key: value for key, value in os.environ.items() if key not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
     printed = subprocess.run(
-        ["make", "-n", "run", f"PORT={port}"], cwd=settings.BASE_DIR, capture_output=True, text=True, check=True
-    ).stdout.strip()
-    command = printed.splitlines()[-1]
-    assert "honcho start -f Procfile" in command, printed
-    return command
+        ["make", "--no-print-directory", "-n", "run", f"PORT={port}"],
+        cwd=settings.BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    commands = [line for line in printed.splitlines() if "honcho start -f Procfile" in line]
+    assert len(commands) == 1, printed
+    return commands[0]
 
 
 def _answer(port):
