@@ -1,4 +1,3 @@
-from axes.utils import reset as reset_lockouts
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
@@ -7,7 +6,7 @@ from django.utils.translation import ngettext
 
 from core.read_only_admin import ReadOnlyAdmin
 
-from . import second_factor
+from . import second_factor, throttling
 from .models import SecurityEvent, User
 from .security import Kind, record
 
@@ -73,7 +72,7 @@ class UserAdmin(BaseUserAdmin):
     )
     def clear_lockouts(self, request, queryset):
         for person in queryset:
-            reset_lockouts(username=person.email)
+            throttling.unlock(person.email)
             record(person, Kind.LOCKOUT_CLEARED, request, actor=request.user)
         self.message_user(
             request,

@@ -7,11 +7,13 @@ but the few below sends it to the verification step.
 """
 
 import base64
+import time
 
 import segno
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.signals import user_logged_in
 from django.core.exceptions import PermissionDenied
@@ -38,6 +40,14 @@ PENDING = "second_factor_pending"
 REQUIRED = "second_factor_required"
 ENROLLING = "second_factor_enrolling"
 FRESH_CODES = "second_factor_fresh_codes"
+# When this session last found the account without a second factor (seconds since the epoch), and how long it
+# trusts that before asking again.
+NO_DEVICE_SEEN = "second_factor_absent_seen"
+NO_DEVICE_RECHECK_SECONDS = 60
+
+# The two steps a session may owe: the code of its second factor, or setting one up.
+VERIFY_STEP = "accounts:second_factor_verify"
+ENROL_STEP = "accounts:second_factor_enrol"
 
 RECOVERY_CODE_COUNT = 10
 APP_DEVICE_NAME = "application"
@@ -94,7 +104,11 @@ def _on_login(sender, request, user, **kwargs):
 
 
 class SecondFactorMiddleware:
-    """Sends a half-logged-in session to the code, and a required but missing second factor to its set-up."""
+    """Sends a half-logged-in session to the code, and a required but missing second factor to its set-up.
+
+    What the account has decides, not what the session remembers from its login: once the account has a second
+    factor, an unverified session (even one opened before it was set up) reaches nothing but the code page.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -103,26 +117,48 @@ class SecondFactorMiddleware:
         user = request.user
         if user.is_authenticated:
             path = request.path_info
-            owed = request.session.get(PENDING) or required_for(request, path)
-            if owed and not path.startswith(_paths()["exempt"]) and not user.is_verified():
-                return self._redirect(request, path)
+            if not path.startswith(_paths()["exempt"]) and not user.is_verified():
+                step = owed_step(request, path)
+                if step is not None:
+                    return self._redirect(request, step)
         return self.get_response(request)
 
-    def _redirect(self, request, path):
-        target = "accounts:second_factor_verify"
-        if not request.session.get(PENDING):
-            target = "accounts:second_factor_enrol"
-            if request.method == "GET":
-                messages.info(
-                    request,
-                    _(
-                        "L'administration et l'espace jury demandent une double authentification. "
-                        "Activez-la une fois : elle protège les dossiers et les notes dont vous avez la charge."
-                    ),
-                )
+    def _redirect(self, request, target):
+        if target == ENROL_STEP and request.method == "GET":
+            messages.info(
+                request,
+                _(
+                    "L'administration et l'espace jury demandent une double authentification. "
+                    "Activez-la une fois : elle protège les dossiers et les notes dont vous avez la charge."
+                ),
+            )
         following = request.get_full_path() if request.method == "GET" else ""
         url = reverse(target)
         return redirect(f"{url}?next={_quoted(following)}" if following else url)
+
+
+def owed_step(request, path):
+    """The step an unverified session owes before ``path``: the code, the set-up, or nothing (None).
+
+    Where a second factor is owed or required, the account is asked every time. Elsewhere (a candidate, whose
+    second factor is optional) it is asked at most once a minute per session: a second factor set up from another
+    session holds this one at the code page within the minute, without a query on every page a candidate opens.
+    """
+    session = request.session
+    required = required_for(request, path)
+    if not (required or session.get(PENDING)):
+        now = int(time.time())
+        if now < session.get(NO_DEVICE_SEEN, 0) + NO_DEVICE_RECHECK_SECONDS:
+            return None
+        if not has_device(request.user):
+            session[NO_DEVICE_SEEN] = now
+            return None
+        return VERIFY_STEP
+    if has_device(request.user):
+        return VERIFY_STEP
+    # No second factor (never set up, or reset by an organiser): no code can be owed any more.
+    session.pop(PENDING, None)
+    return ENROL_STEP if required else None
 
 
 def _quoted(value):
@@ -247,13 +283,34 @@ def _grouped_secret(device):
     return " ".join(secret[index : index + 4] for index in range(0, len(secret), 4))
 
 
+def _code_owed(user):
+    """The account has a second factor this session has not given: replacing it needs the code first."""
+    return not user.is_verified() and has_device(user)
+
+
+def _to_code_page(request):
+    return redirect(f"{reverse(VERIFY_STEP)}?next={_quoted(request.get_full_path())}")
+
+
+def _confirm(user, device):
+    """Make ``device`` the account's app, replacing the previous one; False when an unverified session would
+    replace a second factor set up meanwhile (checked again under the account's lock)."""
+    with transaction.atomic():
+        get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+        if _code_owed(user):
+            return False
+        TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+    return True
+
+
 @login_required
 def enrol(request):
     """Set up the app: a new secret shown as a QR code and as text, confirmed by a first code."""
     user = request.user
-    if not user.is_verified() and request.session.get(PENDING):
-        # A second factor exists and was not given in this session: replacing it needs the code first.
-        return redirect(f"{reverse('accounts:second_factor_verify')}?next={_quoted(request.get_full_path())}")
+    if _code_owed(user):
+        return _to_code_page(request)
     device = None
     device_id = request.session.get(ENROLLING)
     if device_id:
@@ -264,10 +321,8 @@ def enrol(request):
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["code"]):
-            with transaction.atomic():
-                TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
-                device.confirmed = True
-                device.save(update_fields=["confirmed"])
+            if not _confirm(user, device):
+                return _to_code_page(request)
             request.session.pop(ENROLLING, None)
             request.session[FRESH_CODES] = new_recovery_codes(user)
             mark_verified(request, device)
@@ -298,7 +353,9 @@ def verify_view(request):
     if user.is_verified():
         return redirect(_next(request))
     if not has_device(user):
-        return redirect(f"{reverse('accounts:second_factor_enrol')}?next={_quoted(_next(request))}")
+        # Reset by an organiser meanwhile: no code is owed any more, the set-up comes next.
+        request.session.pop(PENDING, None)
+        return redirect(f"{reverse(ENROL_STEP)}?next={_quoted(_next(request))}")
     form = VerifyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         device, refusal = verify(user, form.cleaned_data["code"])

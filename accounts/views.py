@@ -41,8 +41,11 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def post(self, request, *args, **kwargs):
-        if throttling.address_exhausted(request):
-            return throttling.refused_login(request, throttling.address_message(), request.POST.get("username", ""))
+        reason = throttling.refusal(request, throttling.login_username(request))
+        if reason is not None:
+            # Held before any password is checked: the attempt is not even counted.
+            message = throttling.MESSAGES[reason]()
+            return throttling.refused_login(request, message, request.POST.get("username", ""))
         return super().post(request, *args, **kwargs)
 
     def get_success_url(self):
@@ -79,6 +82,8 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         response = super().form_valid(form)
         # The link came by e-mail: whoever used it receives this address's mail.
         verification.mark_verified(form.user, self.request)
+        # Guesses at the old password no longer matter: the owner may log in with the new one at once.
+        throttling.unlock(form.user.email)
         return response
 
 

@@ -253,7 +253,8 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # Failed logins (django-axes, every form that checks a password: the site's, the admin's): five wrong passwords for
 # one account from one address lock that pair for 15 minutes. The account stays open from other addresses, so a
-# stranger cannot lock an organiser out; an address failing on many accounts is held by LOGIN_FAILURES_PER_ADDRESS.
+# stranger cannot lock an organiser out; an address failing on many accounts is held by LOGIN_FAILURES_PER_ADDRESS,
+# and an account failing from many addresses is held a few minutes only (LOGIN_FAILURES_PER_ACCOUNT).
 AUTHENTICATION_BACKENDS = [
     "accounts.throttling.AddressThrottleBackend",
     "axes.backends.AxesStandaloneBackend",
@@ -266,9 +267,15 @@ AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "core.clients.client_address"
 AXES_LOCKOUT_CALLABLE = "accounts.throttling.locked_out"
 AXES_USERNAME_FORM_FIELD = "username"
+# The account counted as the login finds it: "Agent@X.fr " and "agent@x.fr" are one account, one count.
+AXES_USERNAME_CALLABLE = "accounts.throttling.login_username"
 AXES_VERBOSE = False
 # Failed logins from one address over all accounts within an hour before it must wait (password spraying).
 LOGIN_FAILURES_PER_ADDRESS = env.int("LOGIN_FAILURES_PER_ADDRESS", default=30)
+# Failed logins on one account within an hour, each address counting at most LOGIN_FAILURE_LIMIT, before the account
+# is held LOGIN_ACCOUNT_COOLOFF_MINUTES (one address alone never holds it; a new password or an organiser lifts it).
+LOGIN_FAILURES_PER_ACCOUNT = env.int("LOGIN_FAILURES_PER_ACCOUNT", default=20)
+LOGIN_ACCOUNT_COOLOFF_MINUTES = env.int("LOGIN_ACCOUNT_COOLOFF_MINUTES", default=5)
 
 # The second factor (django-otp): TOTP codes from any authenticator app, and one-time recovery codes.
 OTP_TOTP_ISSUER = "Label Territoire Innovant"

@@ -1,4 +1,5 @@
-"""/healthz: its status code for anyone, the state of each part for staff and for the monitoring token only."""
+"""/healthz: its status code for anyone, the state of each part for staff past their second factor and for the
+monitoring token only."""
 
 import pytest
 from django.utils import timezone
@@ -49,6 +50,12 @@ def test_among_logged_in_people_only_staff_get_the_state_of_each_part(client):
         client.force_login(person)
         payloads.append(details_of(client.get("/healthz")))
     assert payloads == [{"status": "ok"}, DETAILS]
+
+
+def test_staff_who_have_not_given_their_second_factor_get_the_status_only(client):
+    client.force_login(OrganiserFactory(), second_factor=False)
+    response = client.get("/healthz")
+    assert (response.status_code, response.json()) == (200, {"status": "ok"})
 
 
 def test_the_monitoring_token_gives_the_state_of_each_part(client, settings):
