@@ -21,6 +21,6 @@ def in_paris(value):
     return timezone.localtime(value, paris_zone())
 
 
-def paris(day, hour=0, minute=0):
-    """The aware instant of a wall-clock time in Paris on ``day``."""
-    return datetime.combine(day, time(hour, minute), tzinfo=paris_zone())
+def paris(day, at=time()):
+    """The aware instant of wall-clock time ``at`` (midnight when none) in Paris on ``day``."""
+    return datetime.combine(day, at, tzinfo=paris_zone())

@@ -1,7 +1,14 @@
-"""Counting attempts in the shared cache: how many times a key was spent within its window."""
+"""Counting attempts in the shared cache: how many times a key was spent within its window.
+
+Limits guard against scripts; without their cache, people must still be served. When the cache fails,
+this process lets every request through without asking the cache again for ``PAUSE_SECONDS``: a hung
+Redis costs one request one timeout, not each of its calls one, and the warning is logged once.
+"""
 
 import logging
+import time
 
+from django.conf import settings
 from django.core.cache import cache
 
 logger = logging.getLogger(__name__)
@@ -9,35 +16,69 @@ logger = logging.getLogger(__name__)
 # Part of every key; the test suite gives each test its own, so no count outlives the test that made it.
 namespace = ""
 
+PAUSE_SECONDS = 30
+# When the cache at each location last failed, as read on time.monotonic().
+_failures = {}
+
 
 def _key(scope, subject):
     return f"throttle:{namespace}{scope}:{subject}"
 
 
+def _location():
+    return str(settings.CACHES["default"].get("LOCATION", ""))
+
+
+def _paused():
+    failed_at = _failures.get(_location())
+    return failed_at is not None and time.monotonic() - failed_at < PAUSE_SECONDS
+
+
+def resume():
+    """Ask the cache again at the next call, whatever failed moments ago (Redis repaired, a new test)."""
+    _failures.clear()
+
+
+def ask_cache(call, scope, unanswered, fallback):
+    """``call()``'s answer, or ``fallback`` when the cache fails now or failed less than PAUSE_SECONDS ago.
+
+    For any use of the shared cache that may go without it (limits here, the jury's shared figures).
+    """
+    if _paused():
+        return fallback
+    try:
+        return call()
+    except Exception:
+        _failures[_location()] = time.monotonic()
+        logger.warning(
+            "Cache unreachable: %s %s; not asked again for the next %s s.",
+            scope,
+            unanswered,
+            PAUSE_SECONDS,
+            exc_info=True,
+        )
+        return fallback
+
+
 def spent(scope, subject):
     """How many times ``subject`` spent ``scope`` in the current window (0 when the cache is unreachable)."""
+    return ask_cache(lambda: cache.get(_key(scope, subject), 0), scope, "not checked, let through", 0)
+
+
+def _count(key, window):
+    cache.add(key, 0, timeout=window)
     try:
-        return cache.get(_key(scope, subject), 0)
-    except Exception:
-        logger.warning("Throttle cache unreachable: %s not checked, let through.", scope, exc_info=True)
-        return 0
+        return cache.incr(key)
+    except ValueError:
+        # The key expired between add and incr.
+        cache.set(key, 1, timeout=window)
+        return 1
 
 
 def spend(scope, subject, window):
-    """Count one more for ``subject``; the window starts with the first count. Returns the new count."""
-    key = _key(scope, subject)
-    try:
-        cache.add(key, 0, timeout=window)
-        try:
-            return cache.incr(key)
-        except ValueError:
-            # The key expired between add and incr.
-            cache.set(key, 1, timeout=window)
-            return 1
-    except Exception:
-        # Limits guard against scripts; without their cache, people must still be served.
-        logger.warning("Throttle cache unreachable: %s not counted.", scope, exc_info=True)
-        return 0
+    """Count one more for ``subject``; the window starts with the first count. Returns the new count
+    (0 when the cache is unreachable)."""
+    return ask_cache(lambda: _count(_key(scope, subject), window), scope, "not counted", 0)
 
 
 def take(scope, subject, limit, window):
@@ -50,14 +91,16 @@ def take(scope, subject, limit, window):
     return True
 
 
-def give_back(scope, subject):
-    """Undo one count of ``subject`` (taken for an attempt that was then refused)."""
+def _decrement(key):
     try:
-        cache.decr(_key(scope, subject))
+        cache.decr(key)
     except ValueError:
         pass  # the window ended meanwhile: nothing left to give back
-    except Exception:
-        logger.warning("Throttle cache unreachable: %s not given back.", scope, exc_info=True)
+
+
+def give_back(scope, subject):
+    """Undo one count of ``subject`` (taken for an attempt that was then refused)."""
+    ask_cache(lambda: _decrement(_key(scope, subject)), scope, "not given back", None)
 
 
 def exhausted(scope, subject, limit):
@@ -66,7 +109,4 @@ def exhausted(scope, subject, limit):
 
 
 def forget(scope, subject):
-    try:
-        cache.delete(_key(scope, subject))
-    except Exception:
-        logger.warning("Throttle cache unreachable: %s not reset.", scope, exc_info=True)
+    ask_cache(lambda: cache.delete(_key(scope, subject)), scope, "not reset", None)

@@ -6,7 +6,7 @@ none), for what must stay ahead of today. A date is a TOML date or ``{ days = N 
 """
 
 import tomllib
-from datetime import datetime, time, timedelta
+from datetime import time, timedelta
 from functools import cache
 from pathlib import Path
 
@@ -33,12 +33,11 @@ def day(value, today):
     return value
 
 
-def on(a_day, at):
-    """The aware instant of wall-clock time ``at`` in Paris on ``a_day``."""
-    return datetime.combine(a_day, at, tzinfo=clock.paris_zone())
+# ``on(day, at)``: the aware instant of wall-clock time ``at`` in Paris on ``day``, as the demo's modules read it.
+on = clock.paris
 
 
 def instant(value, today=None):
     if isinstance(value, dict):
-        return on(day(value, today), value.get("time", time()))
-    return value.replace(tzinfo=clock.paris_zone())
+        return clock.paris(day(value, today), value.get("time", time()))
+    return clock.paris(value.date(), value.time())

@@ -201,15 +201,20 @@ class ProgrammeItem(models.Model):
         return self.title
 
 
+class RegistrationStatus(models.TextChoices):
+    """A registration's state; at module level so that ``Registration.Meta``'s constraint can name it."""
+
+    CONFIRMED = "confirmed", _("Confirmée")
+    WAITLISTED = "waitlisted", _("Liste d'attente")
+    CANCELLED = "cancelled", _("Annulée")
+
+
 class Registration(models.Model):
     class Attendance(models.TextChoices):
         ON_SITE = "on_site", _("Sur place")
         ONLINE = "online", _("En ligne")
 
-    class Status(models.TextChoices):
-        CONFIRMED = "confirmed", _("Confirmée")
-        WAITLISTED = "waitlisted", _("Liste d'attente")
-        CANCELLED = "cancelled", _("Annulée")
+    Status = RegistrationStatus
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registrations")
     full_name = models.CharField(_("prénom et nom"), max_length=150)
@@ -230,7 +235,7 @@ class Registration(models.Model):
             models.UniqueConstraint(
                 "event",
                 Lower("email"),
-                condition=~Q(status="cancelled"),
+                condition=~Q(status=RegistrationStatus.CANCELLED),
                 name="one_registration_per_email_and_event",
             ),
         ]

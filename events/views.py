@@ -5,11 +5,11 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from core import clock
 from core.clients import client_address
 from core.errors import Refused
 from core.exports import Table, csv_lines
@@ -26,7 +26,7 @@ Status = Registration.Status
 
 @public_page
 def event_list(request):
-    now = timezone.now()
+    now = clock.now()
     filters = EventFilterForm(request.GET or None)
     events = filters.filter(Event.objects.published().select_related("region"))
     upcoming = list(events.upcoming(now))
@@ -56,7 +56,7 @@ def _event(slug):
 @public_page
 def event_detail(request, slug):
     event = _event(slug)
-    now = timezone.now()
+    now = clock.now()
     # A link may pre-fill the form (the laureates' invitation to the forum): never saved without a POST.
     initial = {field: request.GET.get(name, "")[:200] for name, field in PREFILL.items() if name in request.GET}
     form = RegistrationForm(request.POST or None, event=event, initial=initial)
@@ -197,7 +197,7 @@ def registrations_csv(request, slug):
                 registration.organisation,
                 registration.get_attendance_display(),
                 registration.get_status_display(),
-                timezone.localtime(registration.created_at),
+                clock.in_paris(registration.created_at),
             ]
             for registration in event.registrations.order_by("created_at", "pk")
         ),

@@ -42,12 +42,17 @@ def start(edition, user, now=None):
         raise Refused(_("L'appel à candidatures n'est pas ouvert : il n'est pas possible de candidater."))
     try:
         with transaction.atomic():
-            return Candidature.objects.create(
-                edition=edition, owner=user, contact_email=user.email, contact_name=user.full_name
-            )
+            draft = new_draft(edition, user)
+            draft.save(force_insert=True)
+            return draft
     except IntegrityError:
         # Another tab of the same person started it at the same instant: one candidature, theirs.
         return Candidature.objects.filter(edition=edition, owner=user).exclude(status=Status.WITHDRAWN).get()
+
+
+def new_draft(edition, user):
+    """The candidature ``start`` creates, unsaved: the owner's name and address prefill the contact."""
+    return Candidature(edition=edition, owner=user, contact_email=user.email, contact_name=user.full_name)
 
 
 def record(candidature, action, actor, note="", from_status="", to_status="", now=None):
@@ -120,6 +125,11 @@ def edit_base(candidature, values):
     """A token of what a form shows (the candidature's version, a digest per value), checked when it is saved."""
     digests = {name: _digest(value) for name, value in values.items()}
     return signing.dumps({"v": candidature.version, "d": digests}, salt=EDIT_BASE_SALT)
+
+
+def readable_base(token):
+    """Whether ``token`` is an edit token this site signed (a missing, tampered or foreign one is not)."""
+    return _read_base(token) is not None
 
 
 def _read_base(token):

@@ -8,11 +8,12 @@ from django.db.models import Exists, OuterRef, Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import formats
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from core import clock
 from core.errors import Refused
 from core.pages import expires_by, public_page
 from events.models import Event
@@ -28,7 +29,7 @@ HOME_LAUREATES = 6
 
 @public_page
 def home(request):
-    now = timezone.now()
+    now = clock.now()
     laureates_of = Candidature.objects.filter(edition=OuterRef("pk"), status=Status.LAUREATE)
     editions = list(
         Edition.objects.filter(published=True).annotate(has_laureates=Exists(laureates_of)).order_by("-closes_at")
@@ -134,6 +135,35 @@ def _show_conflict(form, conflict):
             )
 
 
+def _unfilled_values(names, unfilled):
+    """What ``unfilled`` holds under ``names``: its fields' values, no answer to any criterion."""
+    fields = {field.name for field in Candidature._meta.concrete_fields}
+    stored = services.field_values(unfilled, [name for name in names if name in fields])
+    return {name: stored.get(name, "") for name in names}
+
+
+def _unfilled_base(current, candidature, edition, user):
+    """The edit token of ``current``'s form showing the candidature as it was started, before anyone filled it.
+
+    The first step carries it before the candidature exists, so that two tabs starting it check each
+    other's save. A save that comes without a token is checked against it too: it may fill in what nobody
+    has saved yet, never replace a value saved since without showing it first.
+    """
+    unfilled = services.new_draft(edition, user)
+    shown = current.shown(candidature or unfilled, edition)
+    if shown is None:
+        return ""
+    return services.edit_base(unfilled, _unfilled_values(shown, unfilled))
+
+
+def _opened_base(current, candidature, edition, user):
+    """The edit token of ``current``'s form as the page shows it now."""
+    if candidature is None:
+        return _unfilled_base(current, None, edition, user)
+    shown = current.shown(candidature, edition)
+    return services.edit_base(candidature, shown) if shown is not None else ""
+
+
 @login_required
 def step(request, edition, step):
     edition = _published_edition(edition)
@@ -153,9 +183,11 @@ def step(request, edition, step):
     action = request.POST.get("action", "save")
     # After the submission every required field stays required, draft or not.
     complete = action == "next" or (candidature is not None and candidature.submitted_at is not None)
-    base = ""
     if request.method == "POST":
         base = request.POST.get("base", "")
+        if not services.readable_base(base):
+            # No token (an old page, a script) or a tampered one: checked as if the form showed the fresh draft.
+            base = _unfilled_base(current, candidature, edition, request.user)
         form = current.form(candidature, edition, request.POST, request.FILES, complete=complete)
         if current.goes_on_unsaved(action, request.FILES):
             return redirect(_next_url(edition, current))
@@ -182,9 +214,7 @@ def step(request, edition, step):
                 return redirect("label:step", edition=edition.slug, step=current.slug)
     else:
         form = current.form(candidature, edition)
-        shown = current.shown(candidature, edition) if candidature is not None else None
-        if shown is not None:
-            base = services.edit_base(candidature, shown)
+        base = _opened_base(current, candidature, edition, request.user)
 
     return render(
         request,
@@ -261,7 +291,7 @@ def _summary_context(request, candidature, steps_links=False):
 @login_required
 def my_candidatures(request):
     candidatures = panels.prefetched(Candidature.objects.owned_by(request.user).for_listing().order_by("-created_at"))
-    now = timezone.now()
+    now = clock.now()
     for candidature in candidatures:
         candidature.next_step = workflow.next_step(candidature, now)
     return render(

@@ -32,6 +32,11 @@ def step_url(edition, step):
     return reverse("label:step", kwargs={"edition": edition.slug, "step": step})
 
 
+def as_opened(client, url, data):
+    """``data`` posted as the page at ``url`` sends it: with the edit token of the form as it was just shown."""
+    return {**data, "base": client.get(url).context["base"]}
+
+
 def recap_url(edition):
     return reverse("label:recap", kwargs={"edition": edition.slug})
 
@@ -138,15 +143,20 @@ def test_changes_after_submission_are_recorded(client, edition):
     candidature = answer_all(CandidatureFactory(edition=edition, owner=owner))
     services.submit(candidature, owner)
     client.force_login(owner)
+    url = step_url(edition, "territoire")
     response = client.post(
-        step_url(edition, "territoire"),
-        {
-            "territory_name": "Ville d'Arras",
-            "territory_kind": "commune",
-            "region": hauts_de_france().pk,
-            "population": "41000",
-            "action": "save",
-        },
+        url,
+        as_opened(
+            client,
+            url,
+            {
+                "territory_name": "Ville d'Arras",
+                "territory_kind": "commune",
+                "region": hauts_de_france().pk,
+                "population": "41000",
+                "action": "save",
+            },
+        ),
     )
     assert response.status_code == 302
     edit = HistoryEntry.objects.get(action=HistoryEntry.Action.EDIT)
@@ -225,9 +235,11 @@ def test_an_extension_lets_one_candidature_write_after_the_close(client, clock, 
     clock.set(edition.closes_at + timedelta(days=1))
     data = {"territory_name": "Nouveau nom", "action": "save"}
     client.force_login(extended.owner)
-    assert client.post(step_url(edition, "territoire"), data).status_code == 302
+    url = step_url(edition, "territoire")
+    assert client.post(url, as_opened(client, url, data)).status_code == 302
     client.force_login(other.owner)
-    response = client.post(step_url(edition, "territoire"), data)
+    # The closed call no longer shows its step to this one: the post comes from a page opened before the close.
+    response = client.post(url, data)
     assert response.status_code == 200
     assert response.context["form"].non_field_errors() == [
         "L'appel à candidatures est clos : la candidature ne peut plus être modifiée."

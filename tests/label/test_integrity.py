@@ -230,6 +230,98 @@ def test_two_tabs_on_the_criteria_step(client, edition):
     ]
 
 
+CHANGED_MEANWHILE = (
+    "Cette étape a été modifiée entre-temps, dans un autre onglet ou par une autre personne : votre saisie "
+    "n'a pas été enregistrée. Elle est conservée ci-dessous, avec sous chaque champ concerné la valeur "
+    "enregistrée entre-temps ; enregistrez à nouveau pour garder la vôtre."
+)
+
+
+def test_two_tabs_starting_the_candidature_the_second_save_is_refused_and_keeps_what_was_typed(client, edition):
+    owner = UserFactory()
+    client.force_login(owner)
+    first_tab, second_tab = opened(client, edition, "territoire"), opened(client, edition, "territoire")
+
+    response = client.post(step_url(edition, "territoire"), territory(territory_name="Arras", base=first_tab))
+    assert response.status_code == 302
+    response = client.post(step_url(edition, "territoire"), territory(territory_name="Douai", base=second_tab))
+
+    assert response.status_code == 200
+    (candidature,) = Candidature.objects.filter(owner=owner)
+    assert current(candidature, "territory_name") == ("Arras",)
+    form = response.context["form"]
+    assert form.non_field_errors() == [CHANGED_MEANWHILE]
+    assert form.errors["territory_name"] == ["Enregistré entre-temps : « Arras ». Votre saisie est ci-dessus."]
+    assert 'value="Douai"' in response.content.decode()
+
+    response = client.post(
+        step_url(edition, "territoire"), territory(territory_name="Douai", base=response.context["base"])
+    )
+    assert response.status_code == 302
+    assert current(candidature, "territory_name") == ("Douai",)
+
+
+def test_a_save_without_a_token_never_replaces_a_saved_value_unseen(client, edition):
+    owner = UserFactory()
+    candidature = CandidatureFactory(edition=edition, owner=owner, territory_name="Arras", population=None)
+    services.save_fields(candidature, {"territory_name": "Ville d'Arras"}, owner)
+    client.force_login(owner)
+
+    response = client.post(step_url(edition, "territoire"), territory(territory_name="Douai", population="41000"))
+
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert form.non_field_errors() == [CHANGED_MEANWHILE]
+    assert form.errors["territory_name"] == ["Enregistré entre-temps : « Ville d'Arras ». Votre saisie est ci-dessus."]
+    assert "population" not in form.errors  # still empty when the form was sent: nothing to lose there
+    html = response.content.decode()
+    assert 'value="Douai"' in html and 'value="41000"' in html
+    assert current(candidature, "territory_name", "population") == ("Ville d'Arras", None)
+
+    response = client.post(
+        step_url(edition, "territoire"),
+        territory(territory_name="Douai", population="41000", base=response.context["base"]),
+    )
+    assert response.status_code == 302
+    assert current(candidature, "territory_name", "population") == ("Douai", 41000)
+
+
+def test_a_save_without_a_token_fills_what_is_still_empty(client, edition):
+    owner = UserFactory()
+    candidature = CandidatureFactory(edition=edition, owner=owner, territory_name="Arras", population=None)
+    services.save_fields(candidature, {"territory_name": "Ville d'Arras"}, owner)
+    client.force_login(owner)
+
+    response = client.post(
+        step_url(edition, "territoire"), territory(territory_name="Ville d'Arras", population="41000")
+    )
+
+    assert response.status_code == 302
+    assert current(candidature, "territory_name", "population") == ("Ville d'Arras", 41000)
+
+
+def test_a_criteria_save_without_a_token_never_replaces_a_saved_answer_unseen(client, edition):
+    owner = UserFactory()
+    candidature = CandidatureFactory(edition=edition, owner=owner)
+    innovation, reuse = edition.criteria.all()
+    services.save_answers(candidature, {innovation: "Première version"}, owner)
+    client.force_login(owner)
+
+    response = client.post(
+        step_url(edition, "criteres"),
+        {innovation.answer_key: "Seconde version", reuse.answer_key: "Réutilisable", "action": "save"},
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "__all__": [CHANGED_MEANWHILE],
+        innovation.answer_key: ["Enregistré entre-temps : « Première version ». Votre saisie est ci-dessus."],
+    }
+    assert list(CriterionAnswer.objects.filter(candidature=candidature).values_list("text", flat=True)) == [
+        "Première version"
+    ]
+
+
 # --- real concurrency on PostgreSQL -------------------------------------------------------------
 
 

@@ -6,6 +6,7 @@ from html import unescape
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -189,3 +190,34 @@ def test_each_status_its_owner_acts_on_until_the_deadline_has_its_after_deadline
 
     with_after_deadline = {status for status, state in workflow.STATES.items() if state.after_deadline}
     assert waiting_for_the_deadline == with_after_deadline == {Status.DRAFT, Status.SUBMITTED}
+
+
+# --- in English ------------------------------------------------------------------------------
+
+
+HEADER_EN = "Ateliers Label Territoire Innovant 2020 · Ville de Roubaix"
+UNPUBLISHED_EN = "Publication not allowed: the project's title and summary do not appear on the public pages."
+
+
+def english_cards(client, owner):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return cards(client, owner)
+
+
+def test_after_the_deadline_a_draft_says_in_english_that_it_was_not_submitted(client, clock, edition):
+    candidature = draft(edition)
+    clock.set(CLOSES_AT)
+
+    assert english_cards(client, candidature.owner) == [
+        f"{HEADER_EN} Draft Not submitted: the call is closed. {UNPUBLISHED_EN}"
+    ]
+
+
+def test_after_the_deadline_a_submission_says_in_english_when_it_was_submitted(client, clock, edition):
+    candidature = submitted(edition)
+    clock.set(CLOSES_AT)
+
+    assert english_cards(client, candidature.owner) == [
+        f"{HEADER_EN} · LTI-2020-0007 Submitted Submitted on 19 June 2020, no longer editable: the label team is "
+        f"reviewing it. Acknowledgement of receipt {UNPUBLISHED_EN}"
+    ]
