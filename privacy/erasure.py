@@ -10,6 +10,9 @@ Kept, without the name: submitted candidatures (the edition's history, until
 their own retention period ends), submitted evaluations, jury memberships,
 conflicts of interest, history entries and audit entries the account signed —
 they point at the anonymised account, read "Compte supprimé n° <pk>".
+Wherever else the person is named, by name or address (another dossier, a
+juror's comment, an organiser's note, another laureate's project page and its
+contact), the mention is rewritten to that label or the contact emptied.
 """
 
 import logging
@@ -23,8 +26,8 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY, get_user_model
 from django.db import models, transaction
-from django.db.models import F, Q
-from django.db.models.functions import Cast, Lower
+from django.db.models import F, Q, Value
+from django.db.models.functions import Cast, Coalesce, Concat, Lower
 from django.utils.translation import gettext as _
 from django_otp import device_classes
 
@@ -141,7 +144,7 @@ def erase_accounts(people, by=None, reason=""):
         scrub = Scrubber(people)
         emails = [person.email.lower() for person in people]
         _candidatures(people, scrub, report)
-        _juror_side(people, scrub, report)
+        _juror_side(people, report)
         _accounts(people, report)
         report.sessions = _end_sessions([person.pk for person in people], now)
         _security(people, emails, report)
@@ -201,6 +204,17 @@ class Scrubber:
             return {self.text(key): self.json(item) for key, item in value.items()}
         return value
 
+    def mentioned_in_any(self, queryset, columns):
+        """``queryset`` narrowed to the rows holding one of the terms in one of ``columns``, in one condition per
+        term: the columns are searched as one text, a line apart (no term holds a line break)."""
+        if not columns:
+            return queryset.none()
+        parts = []
+        for column in columns:
+            parts += [Coalesce(column, Value(""), output_field=models.TextField()), Value("\n")]
+        searched = Concat(*parts, output_field=models.TextField()) if len(parts) > 2 else parts[0]
+        return queryset.annotate(mentions_searched=searched).filter(self.mentioned_in("mentions_searched"))
+
     def mentioned_in(self, *columns):
         """A filter for rows holding one of the terms in one of ``columns`` (annotated text), as SQL sees it."""
         condition = Q()
@@ -253,58 +267,82 @@ def _candidatures(people, scrub, report):
     report.documents += delete_documents(Document.objects.filter(candidature__in=drafts))
     report.evaluations_deleted += Evaluation.objects.filter(assignment__candidature__in=drafts).count()
     report.candidatures_deleted = drafts.delete()[1].get(Candidature._meta.label, 0)
-
-    kept = list(owned)
-    written = _written_fields(Candidature, CONTACT_FIELDS + CODED_FIELDS)
-    for candidature in kept:
-        for name in CONTACT_FIELDS:
-            setattr(candidature, name, "")
-        # As every write does: a form opened before sees that the dossier changed meanwhile.
-        candidature.version = F("version") + 1
-    scrub.rewrite(kept, written)
-    Candidature.objects.bulk_update(kept, [*written, *CONTACT_FIELDS, "version"], batch_size=500)
+    kept = list(owned.values_list("pk", flat=True))
     report.candidatures_anonymised = len(kept)
+    _scrub_mentions(scrub, kept)
 
-    answers = scrub.rewrite(CriterionAnswer.objects.filter(candidature__in=kept), ["text"])
-    CriterionAnswer.objects.bulk_update(answers, ["text"], batch_size=500)
-    notes = scrub.rewrite(HistoryEntry.objects.filter(candidature__in=kept).exclude(note=""), ["note"])
-    HistoryEntry.objects.bulk_update(notes, ["note"], batch_size=500)
-    names = scrub.rewrite(Document.objects.filter(candidature__in=kept), ["original_name"])
-    Document.objects.bulk_update(names, ["original_name"], batch_size=500)
-    comments = scrub.rewrite(
-        Evaluation.objects.filter(assignment__candidature__in=kept).exclude(comment=""), ["comment"]
+
+# Free text, beside the dossiers and the project pages, where someone may have named another person: answers and
+# file names, organisers' notes, jurors' comments and reasons for a conflict of interest.
+MENTIONING = (
+    (CriterionAnswer, ("text",)),
+    (Document, ("original_name",)),
+    (HistoryEntry, ("note",)),
+    (Evaluation, ("comment",)),
+    (ConflictOfInterest, ("reason",)),
+)
+
+
+def _scrub_mentions(scrub, owned_ids):
+    """Take the people's names and addresses out of every row that mentions them, theirs or anyone else's: the
+    contact a dossier or a project page names them as is emptied, the rest of its text rewritten."""
+    changed = _rewrite(
+        Candidature,
+        scrub,
+        _written_fields(Candidature, CONTACT_FIELDS + CODED_FIELDS),
+        contact=CONTACT_FIELDS,
+        unnamed_anyway=owned_ids,
     )
-    Evaluation.objects.bulk_update(comments, ["comment"], batch_size=500)
-    _profiles(people, kept, scrub)
-
-
-def _profiles(people, kept, scrub):
-    """A kept candidature's public profile, working and published: the person's own published contact emptied,
-    their name and address out of its texts, the search data written again."""
-    emails = {person.email.lower() for person in people}
-    for model in (ProjectProfile, PublishedProject):
-        rows = list(model.objects.filter(candidature__in=kept))
-        written = _written_fields(model, ("slug", "search_text", *PROFILE_CONTACT_FIELDS))
-        for row in rows:
-            if row.contact_email.lower() in emails or scrub.text(row.contact_name) != row.contact_name:
-                for name in PROFILE_CONTACT_FIELDS:
-                    setattr(row, name, "")
-        scrub.rewrite(rows, written)
-        model.objects.bulk_update(rows, [*written, *PROFILE_CONTACT_FIELDS], batch_size=500)
-    published = list(PublishedProject.objects.filter(candidature__in=kept))
-    for project in published:
+    # As every write does: a form opened before sees that the dossier changed meanwhile.
+    Candidature.objects.filter(pk__in=changed).update(version=F("version") + 1)
+    for model, columns in MENTIONING:
+        _rewrite(model, scrub, columns)
+    _rewrite(
+        ProjectProfile,
+        scrub,
+        _written_fields(ProjectProfile, ("slug", *PROFILE_CONTACT_FIELDS)),
+        contact=PROFILE_CONTACT_FIELDS,
+    )
+    published = _rewrite(
+        PublishedProject,
+        scrub,
+        _written_fields(PublishedProject, ("slug", "search_text", *PROFILE_CONTACT_FIELDS)),
+        contact=PROFILE_CONTACT_FIELDS,
+    )
+    for project in PublishedProject.objects.filter(pk__in=published).select_related("region", "theme"):
         search.refresh(project)
     if published:
-        # Public pages show the contact just emptied: the cached copies go too.
+        # Public pages show what was just rewritten: the cached copies go too.
         transaction.on_commit(forget_public_pages)
 
 
-def _juror_side(people, scrub, report):
+def _rewrite(model, scrub, written, contact=(), unnamed_anyway=()):
+    """Rewrite the rows of ``model`` that mention the people, and those of ``unnamed_anyway`` (primary keys):
+    their ``contact`` fields emptied when they name one of the people (always for ``unnamed_anyway``), their
+    ``written`` text scrubbed. The primary keys of the rows changed."""
+    mentioning = scrub.mentioned_in_any(model.objects.all(), [*written, *contact]).values("pk")
+    rows = list(model.objects.filter(Q(pk__in=mentioning) | Q(pk__in=unnamed_anyway)).only("pk", *written, *contact))
+    anyway = set(unnamed_anyway)
+    unnamed = []
+    for row in rows:
+        if contact and (row.pk in anyway or _names_them(row, contact, scrub)):
+            for name in contact:
+                setattr(row, name, "")
+            unnamed.append(row)
+    changed = {row.pk: row for row in [*unnamed, *scrub.rewrite(rows, written)]}
+    model.objects.bulk_update(list(changed.values()), [*written, *contact], batch_size=500)
+    return list(changed)
+
+
+def _names_them(row, contact, scrub):
+    """Whether the ``contact`` fields of ``row`` name one of the people, by their name or their address."""
+    return any(scrub.text(value) != value for value in (getattr(row, name) for name in contact))
+
+
+def _juror_side(people, report):
     # Scores being written go with the juror; submitted ones are the jury's record and stay.
     pending = Assignment.objects.filter(juror__in=people).exclude(evaluation__status=Evaluation.Status.SUBMITTED)
     report.evaluations_deleted += pending.delete()[1].get(Evaluation._meta.label, 0)
-    reasons = scrub.rewrite(ConflictOfInterest.objects.filter(juror__in=people).exclude(reason=""), ["reason"])
-    ConflictOfInterest.objects.bulk_update(reasons, ["reason"], batch_size=500)
 
 
 def _accounts(people, report):

@@ -15,6 +15,8 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from uuid import UUID
 
+from auditlog.models import LogEntry
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files import File
@@ -56,6 +58,14 @@ ACCOUNT_OMITTED = frozenset({"password"})
 # Kept out of the candidature's file: the account is the person; a decision being prepared is not yet one.
 CANDIDATURE_OMITTED = frozenset({"owner", "staged_transition", "staged_level", "version"})
 
+# The audit trail's actions as the archive names them.
+TRAIL_ACTIONS = {
+    LogEntry.Action.CREATE: "create",
+    LogEntry.Action.UPDATE: "update",
+    LogEntry.Action.DELETE: "delete",
+    LogEntry.Action.ACCESS: "access",
+}
+
 # Bilingual on purpose, as a person may hand the archive to someone reading the other language.
 README = """\
 ARCHIVE DE VOS DONNÉES PERSONNELLES — Label Territoire Innovant
@@ -77,7 +87,12 @@ evaluations.json     Si vous êtes juré : vos appartenances à un jury, les év
 emails.json          Les courriels que la plateforme vous a envoyés (type, objet, texte, état, dates). Le texte des
                      courriels contenant un lien personnel (nouveau mot de passe, invitation, archive) est retiré :
                      ce lien donne accès à votre compte.
-security.json        Le journal de sécurité de votre compte (double authentification, confirmations, déblocages).
+security.json        La sécurité de votre compte : son journal (« security_events » : double authentification,
+                     confirmations, déblocages), vos connexions (« logins » : heure d'arrivée et de départ, adresse
+                     IP, navigateur), les essais de connexion refusés avec votre adresse e-mail
+                     (« failed_logins », « lockouts ») et les entrées du journal d'audit signées par votre compte
+                     (« audit_trail » : date, action, type et numéro de l'objet, noms des champs modifiés, motif,
+                     adresse IP).
 
 Ne figure pas dans cette archive : rien qui concerne une autre personne. En particulier, les notes et commentaires
 des jurés sur vos candidatures restent confidentiels, comme les décisions en préparation non encore publiées.
@@ -103,7 +118,11 @@ evaluations.json     If you are a juror: your jury memberships, the evaluations 
 emails.json          The e-mails the platform sent you (kind, subject, text, status, dates). The text of e-mails
                      holding a personal link (new password, invitation, archive) is withheld: that link opens your
                      account.
-security.json        Your account's security log (two-factor authentication, confirmations, unlocks).
+security.json        Your account's security: its log ("security_events": two-factor authentication,
+                     confirmations, unlocks), your logins ("logins": time in and out, IP address, browser), the
+                     refused login attempts with your e-mail address ("failed_logins", "lockouts") and the audit
+                     trail entries your account signed ("audit_trail": date, action, type and number of the object,
+                     names of the fields changed, reason, IP address).
 
 Not in this archive: anything about another person. In particular the jurors' scores and comments on your
 candidatures stay confidential, as do decisions being prepared and not yet published.
@@ -297,6 +316,7 @@ def _candidature(candidature, person, documents):
                 "cancelled": convocation.cancelled,
                 "sent_at": _plain(convocation.sent_at),
                 "updated_at": _plain(convocation.updated_at),
+                "acknowledged_at": _plain(convocation.acknowledged_at),
             }
             for convocation in candidature.convocations.all()
         ],
@@ -422,16 +442,70 @@ def _emails(person):
 
 
 def _security(person):
-    return [
-        {
-            "kind": event.kind,
-            "at": _plain(event.at),
-            # An organiser's action on the account was recorded from the organiser's address, not the person's.
-            "address": event.address if event.actor_id in (None, person.pk) else None,
-            "by": _by(event.actor_id, person),
-        }
-        for event in SecurityEvent.objects.filter(user=person).order_by("at", "pk")
-    ]
+    """The account's security log, its logins and refused attempts (by its address), and the audit entries it
+    signed: what was done, to which object and from where, with the names of the fields changed but neither
+    their values nor the object's name, which may be about other people."""
+    return {
+        "security_events": [
+            {
+                "kind": event.kind,
+                "at": _plain(event.at),
+                # An organiser's action on the account was recorded from the organiser's address, not the person's.
+                "address": event.address if event.actor_id in (None, person.pk) else None,
+                "by": _by(event.actor_id, person),
+            }
+            for event in SecurityEvent.objects.filter(user=person).order_by("at", "pk")
+        ],
+        "logins": [
+            {
+                "at": _plain(login.attempt_time),
+                "logged_out_at": _plain(login.logout_time),
+                "address": login.ip_address,
+                "browser": login.user_agent,
+            }
+            for login in _login_records(AccessLog, person)
+        ],
+        "failed_logins": [
+            {
+                "last_at": _plain(attempt.attempt_time),
+                "failures": attempt.failures_since_start,
+                "address": attempt.ip_address,
+                "browser": attempt.user_agent,
+            }
+            for attempt in _login_records(AccessAttempt, person)
+        ],
+        "lockouts": [
+            {
+                "at": _plain(failure.attempt_time),
+                "locked_out": failure.locked_out,
+                "address": failure.ip_address,
+                "browser": failure.user_agent,
+            }
+            for failure in _login_records(AccessFailureLog, person)
+        ],
+        "audit_trail": [
+            {
+                "at": _plain(entry.timestamp),
+                "action": TRAIL_ACTIONS.get(entry.action, str(entry.action)),
+                "object_type": f"{entry.content_type.app_label}.{entry.content_type.model}",
+                # The object's name may be another person's (a juror, an account): its number only.
+                "object_id": entry.object_pk,
+                "fields_changed": sorted(entry.changes) if isinstance(entry.changes, dict) else [],
+                "reason": (entry.additional_data or {}).get("reason", "")
+                if isinstance(entry.additional_data, dict)
+                else "",
+                "address": entry.remote_addr,
+            }
+            for entry in LogEntry.objects.filter(actor=person)
+            .select_related("content_type")
+            .order_by("timestamp", "pk")
+        ],
+    }
+
+
+def _login_records(model, person):
+    """django-axes' rows for the account's address, whatever the case it was typed in."""
+    return model.objects.filter(username__iexact=person.email).order_by("attempt_time", "pk")
 
 
 # --- building -------------------------------------------------------------------------------------------------

@@ -28,10 +28,12 @@ from audit import trail
 from auditions.jury.models import Assignment, ConflictOfInterest, Evaluation
 from auditions.sessions.models import Availability, Convocation
 from core import clock
+from core.pages import forget_public_pages
 from events.models import Registration
 from label.models import Candidature, Consent, CriterionAnswer, Document, Edition, HistoryEntry, Status
 from notifications.models import Notification
 from notifications.services import Mail, notify_many
+from showcase import thumbnails
 from showcase.models import ProjectProfile, PublishedProject
 
 from . import erasure, export
@@ -240,6 +242,9 @@ def _candidatures(periods, report, dry_run, batch):
         with transaction.atomic():
             _documents_and_evaluations(ids, report)
             _reduce_to_results(ids)
+            transaction.on_commit(lambda ids=ids: _remove_thumbnails(ids))
+            # The project pages cached with their contact and images go with them.
+            forget_public_pages()
         report.laureates_anonymised += len(ids)
     trail.log_many(
         trail.entry(
@@ -267,6 +272,12 @@ def _documents_and_evaluations(ids, report):
 
 
 def _reduce_to_results(ids):
+    """What a laureate keeps past its period: its public results and, when one was approved, its project page
+    (the label's public record, published with the laureate's consent) without its contact, images and documents.
+
+    The documents themselves are deleted before (``_documents_and_evaluations``), and with them their place on
+    the profile and the page; their public thumbnails go once this commits (``_remove_thumbnails``).
+    """
     for model in (CriterionAnswer, HistoryEntry, Assignment, ConflictOfInterest, Availability, Convocation):
         model.objects.filter(candidature_id__in=ids).delete()
     Consent.objects.filter(candidature_id__in=ids).update(person=None)
@@ -281,3 +292,9 @@ def _reduce_to_results(ids):
         summary=Case(When(consent_publication=True, then=F("summary")), default=Value(""), output_field=TextField()),
         **LAUREATE_BLANKS,
     )
+
+
+def _remove_thumbnails(ids):
+    """The public copies of the images of laureates ``ids``, whose documents are gone."""
+    for candidature_id in ids:
+        thumbnails.remove(candidature_id)

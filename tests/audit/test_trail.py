@@ -18,6 +18,7 @@ from auditions.sessions.models import AuditionSession, Slot
 from auditions.sessions.scheduling import apply_plan, generate_slots
 from label import services
 from label.models import Candidature, Criterion, Milestone, Status
+from tests.audit.forms import form_data
 from tests.conftest import messages_of
 from tests.factories import OrganiserFactory, UserFactory
 from tests.jury.factories import JuryMemberFactory, assign, jury_with_members, scored, shortlisted
@@ -255,38 +256,6 @@ def test_publishing_from_the_ranking_without_a_reason_publishes_nothing(organise
         "Indiquez le motif de la publication (la délibération qui fonde ces décisions) : rien n'a été publié."
     ]
     assert Candidature.objects.get(pk=candidature.pk).status == Status.AUDITIONED
-
-
-def form_data(response):
-    """The POST an admin change form would send as it stands, inlines and their management forms included."""
-    data = {}
-
-    def add(form):
-        for name, field in form.fields.items():
-            value = form[name].value()
-            if value is None:
-                continue
-            if hasattr(field.widget, "decompress"):
-                parts = field.widget.decompress(value) if not isinstance(value, list) else value
-                for index, (widget, part) in enumerate(zip(field.widget.widgets, parts, strict=True)):
-                    data[f"{form.add_prefix(name)}_{index}"] = widget.format_value(part) or ""
-                continue
-            widget_value = field.widget.format_value(value) if hasattr(field.widget, "format_value") else value
-            if isinstance(value, list | tuple):
-                data[form.add_prefix(name)] = [str(item) for item in value]
-            elif isinstance(value, bool):
-                if value:
-                    data[form.add_prefix(name)] = "on"
-            else:
-                data[form.add_prefix(name)] = widget_value if isinstance(widget_value, str) else str(value)
-
-    add(response.context["adminform"].form)
-    for inline in response.context["inline_admin_formsets"]:
-        formset = inline.formset
-        add(formset.management_form)
-        for form in formset.forms:
-            add(form)
-    return data
 
 
 def test_an_edition_changed_in_the_admin_records_its_deadline_and_criteria_weights(organiser_client, organiser):

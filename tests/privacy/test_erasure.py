@@ -27,6 +27,7 @@ from label.models import Candidature, Consent, CriterionAnswer, Document, Histor
 from notifications.models import Notification
 from privacy.erasure import ErasureReport, erase_account
 from privacy.models import DataExport
+from showcase.models import ProjectProfile, PublishedProject
 from tests.conftest import messages_of
 from tests.events.factories import EventFactory, RegistrationFactory
 from tests.factories import PASSWORD, OrganiserFactory, UserFactory
@@ -60,6 +61,9 @@ class World:
     conflict: ConflictOfInterest
     membership: JuryMember
     history_by_person: HistoryEntry
+    colleague_evaluation: Evaluation
+    note_on_another_dossier: HistoryEntry
+    neighbour_project: PublishedProject
 
 
 def _axes_records(email):
@@ -132,6 +136,7 @@ def _person_everywhere(person, other, organiser, open_edition, jury_edition, jur
 
     archive = DataExport.objects.create(person=person, status=DataExport.Status.READY)
     archive.file.save("archive.zip", ContentFile(b"PK archive"), save=True)
+    mentions = _mentioned_by_others(organiser, jury, others_dossier, third)
     return World(
         person=person,
         other=other,
@@ -144,7 +149,37 @@ def _person_everywhere(person, other, organiser, open_edition, jury_edition, jur
         conflict=conflict,
         membership=membership,
         history_by_person=history_by_person,
+        **mentions,
     )
+
+
+def _mentioned_by_others(organiser, jury, others_dossier, third):
+    """The person named where others wrote: a colleague juror's comment, an organiser's note on another
+    dossier, another laureate's project page (its contact, its partners, its review's comment)."""
+    colleague = JuryMemberFactory(jury=jury, user=UserFactory(full_name="Hugo Collègue")).user
+    colleague_evaluation = scored(jury, colleague, third, [3, 3], comment=f"D'accord avec {NAME} sur ce dossier.")
+    note = HistoryEntry.objects.create(
+        candidature=others_dossier,
+        action=HistoryEntry.Action.STATUS,
+        from_status=Status.SUBMITTED,
+        to_status=Status.ELIGIBLE,
+        actor=organiser,
+        note=f"Complément transmis par {EMAIL}.",
+    )
+    neighbour = laureate(edition=jury.edition, reference="LTI-2031-HDF-0099", submitted_at=NOW - timedelta(days=9))
+    project = published_project(
+        candidature=neighbour,
+        organiser=organiser,
+        partners=f"Avec l'appui de {NAME}, de la commune voisine.",
+        contact_name=NAME,
+        contact_role="Cheffe de projet",
+        contact_email=EMAIL,
+        contact_phone="03 20 00 00 01",
+    )
+    ProjectProfile.objects.filter(pk=project.profile_id).update(
+        review_comment=f"Vérifiez avec {NAME} qu'elle accepte d'être citée."
+    )
+    return {"colleague_evaluation": colleague_evaluation, "note_on_another_dossier": note, "neighbour_project": project}
 
 
 def _other_everywhere(other, open_edition):
@@ -202,6 +237,7 @@ def test_nothing_names_the_person_after_erasure(world, client, django_capture_on
         "accounts.User.email",
         "accounts.User.full_name",
         "auditions.ConflictOfInterest.reason",
+        "auditions.Evaluation.comment",
         "auditlog.LogEntry.actor_email",
         "auditlog.LogEntry.additional_data",
         "auditlog.LogEntry.changes",
@@ -218,9 +254,20 @@ def test_nothing_names_the_person_after_erasure(world, client, django_capture_on
         "label.HistoryEntry.note",
         "notifications.Notification.body_text",
         "notifications.Notification.recipient",
+        "showcase.ProjectProfile.contact_email",
+        "showcase.ProjectProfile.contact_name",
+        "showcase.ProjectProfile.partners",
+        "showcase.ProjectProfile.review_comment",
+        "showcase.PublishedProject.contact_email",
+        "showcase.PublishedProject.contact_name",
+        "showcase.PublishedProject.partners",
+        "showcase.PublishedProject.search_text",
     }
     trail_entries = {pk for column, pks in named.items() if column.startswith("auditlog.LogEntry.") for pk in pks}
     trail_entries |= {str(pk) for pk in LogEntry.objects.filter(actor=world.person).values_list("pk", flat=True)}
+    archive_storage = DataExport._meta.get_field("file").storage
+    archives = list(DataExport.objects.filter(person=world.person).values_list("file", flat=True))
+    archives_stored_before = [archive_storage.exists(name) for name in archives]
 
     with django_capture_on_commit_callbacks(execute=True):
         report = erase_account(world.person, by=world.organiser, reason="Courrier du 1er mars 2031")
@@ -244,6 +291,7 @@ def test_nothing_names_the_person_after_erasure(world, client, django_capture_on
         trail_entries=len(trail_entries),
     )
     assert not Document._meta.get_field("file").storage.exists(world.draft_file)
+    assert (archives_stored_before, [archive_storage.exists(name) for name in archives]) == ([True], [False])
 
 
 def test_the_account_is_anonymised_and_locked(world):
@@ -288,6 +336,28 @@ def test_what_the_label_needs_stays_unnamed(world):
         (world.organiser.pk, f"Pièce reçue de {label} par courrier."),
     ]
     assert list(Consent.objects.filter(candidature=kept).values_list("person_id", "given")) == [(None, True)]
+
+
+def test_what_others_wrote_about_the_person_stays_unnamed(world, client):
+    erase_account(world.person, by=world.organiser, reason="Courrier du 1er mars 2031")
+    label = f"Compte supprimé n° {world.person.pk}"
+
+    comment = Evaluation.objects.get(pk=world.colleague_evaluation.pk).comment
+    note = HistoryEntry.objects.get(pk=world.note_on_another_dossier.pk).note
+    project = PublishedProject.objects.select_related("profile").get(pk=world.neighbour_project.pk)
+    assert (comment, note) == (f"D'accord avec {label} sur ce dossier.", f"Complément transmis par {label}.")
+    contacts = [
+        (row.contact_name, row.contact_role, row.contact_email, row.contact_phone) for row in (project, project.profile)
+    ]
+    assert contacts == [("", "", "", ""), ("", "", "", "")]
+    assert (project.partners, project.profile.partners, project.profile.review_comment) == (
+        f"Avec l'appui de {label}, de la commune voisine.",
+        f"Avec l'appui de {label}, de la commune voisine.",
+        f"Vérifiez avec {label} qu'elle accepte d'être citée.",
+    )
+    assert "vasseur" not in project.search_text
+    page = client.get(reverse("showcase:project", args=[project.slug]))
+    assert (page.status_code, NAME in page.content.decode(), label in page.content.decode()) == (200, False, True)
 
 
 def test_submitted_evaluations_stay_drafts_go(world):

@@ -10,12 +10,15 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from auditlog.context import set_extra_data
 from auditlog.models import LogEntry
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.core.files.base import ContentFile
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import security
+from auditions.jury.models import Evaluation, Score
 from auditions.jury.services import declare_conflict
 from auditions.sessions.models import AuditionSession, Availability, Convocation
 from core.errors import Refused
@@ -27,7 +30,7 @@ from privacy.models import DataExport
 from tests.conftest import wait_for
 from tests.events.factories import EventFactory, RegistrationFactory
 from tests.factories import OrganiserFactory, UserFactory
-from tests.jury.factories import JuryFactory, JuryMemberFactory, scored
+from tests.jury.factories import JuryFactory, JuryMemberFactory, assign, scored
 from tests.label.factories import CandidatureFactory, CriterionFactory, EditionFactory
 from tests.label.uploads import PDF, PNG
 
@@ -146,6 +149,7 @@ def holder(parts, full_name, email, reference, territory):
         video_url=f"https://visio.label.example/{reference}",
         sent_at=NOW,
         updated_at=NOW,
+        acknowledged_at=NOW + timedelta(hours=1),
     )
     # Typed in capitals on the event's form: still their address.
     RegistrationFactory(
@@ -173,7 +177,28 @@ def holder(parts, full_name, email, reference, territory):
     )
     security.record(user, security.Kind.EMAIL_VERIFIED)
     security.record(user, security.Kind.SECOND_FACTOR_RESET, actor=parts["organiser"])
+    login_records(email, full_name)
     return user, candidature, files
+
+
+def login_records(email, full_name):
+    """A login, a refused attempt and a lockout with ``email``, each from a browser that names its person."""
+    fields = {"ip_address": "203.0.113.9", "user_agent": f"Navigateur de {full_name}", "http_accept": "*/*"}
+    AccessLog.objects.create(username=email, path_info="/compte/connexion/", logout_time=NOW, **fields)
+    AccessAttempt.objects.create(
+        username=email.upper(),
+        path_info="/compte/connexion/",
+        get_data="",
+        post_data="",
+        failures_since_start=2,
+        **fields,
+    )
+    AccessFailureLog.objects.create(username=email, path_info="/compte/connexion/", locked_out=True, **fields)
+
+
+def signed_by(person, address):
+    """The trail's context of a request ``person`` makes from ``address``, as ``audit.middleware`` sets it."""
+    return set_extra_data(context_data={"actor": person, "remote_addr": address, "remote_port": None})
 
 
 @pytest.fixture
@@ -208,8 +233,13 @@ def world(clock):
     marc = holder(parts, "Marc Dubois", "marc.dubois@amiens.example", "LTI-2031-0002", "Ville d'Amiens")
     # Each scores the other's dossier: their own appears in their archive, the other's note never does.
     comments = {"sophie": "Sophie Leroy : bonne mutualisation.", "marc": "Marc Dubois : trop coûteux."}
-    scored(parts["jury"], sophie[0], marc[1], [4, 3], comment=comments["sophie"])
-    scored(parts["jury"], marc[0], sophie[1], [1, 2], comment=comments["marc"])
+    # The team assigns the dossiers; each juror scores from their own address.
+    assign(parts["jury"], sophie[0], marc[1])
+    assign(parts["jury"], marc[0], sophie[1])
+    with signed_by(sophie[0], "198.51.100.4"):
+        scored(parts["jury"], sophie[0], marc[1], [4, 3], comment=comments["sophie"])
+    with signed_by(marc[0], "198.51.100.5"):
+        scored(parts["jury"], marc[0], sophie[1], [1, 2], comment=comments["marc"])
     return World(
         edition=edition,
         organiser=parts["organiser"],
@@ -354,6 +384,7 @@ def test_the_archive_holds_every_kind_of_the_persons_data(world):
                     "cancelled": False,
                     "sent_at": iso(NOW),
                     "updated_at": iso(NOW),
+                    "acknowledged_at": iso(NOW + timedelta(hours=1)),
                 }
             ],
             "documents": [
@@ -446,10 +477,52 @@ def test_the_archive_holds_every_kind_of_the_persons_data(world):
             "sent_at": None,
         },
     ]
-    assert files["security.json"] == [
-        {"kind": "email_verified", "at": iso(NOW), "address": None, "by": None},
-        {"kind": "second_factor_reset", "at": iso(NOW), "address": None, "by": "team"},
+    browser = {"address": "203.0.113.9", "browser": "Navigateur de Sophie Leroy"}
+    evaluation = str(Evaluation.objects.get(assignment__juror=user).pk)
+    scores = [
+        str(pk) for pk in Score.objects.filter(evaluation_id=evaluation).order_by("pk").values_list("pk", flat=True)
     ]
+    score_fields = ["criterion", "evaluation", "id", "value"]
+    signed = {"at": iso(NOW), "reason": "", "address": "198.51.100.4"}
+    assert files["security.json"] == {
+        "security_events": [
+            {"kind": "email_verified", "at": iso(NOW), "address": None, "by": None},
+            {"kind": "second_factor_reset", "at": iso(NOW), "address": None, "by": "team"},
+        ],
+        "logins": [{"at": iso(NOW), "logged_out_at": iso(NOW), **browser}],
+        "failed_logins": [{"last_at": iso(NOW), "failures": 2, **browser}],
+        "lockouts": [{"at": iso(NOW), "locked_out": True, **browser}],
+        "audit_trail": [
+            {
+                "action": "create",
+                "object_type": "auditions.evaluation",
+                "object_id": evaluation,
+                "fields_changed": ["assignment", "comment", "id", "status"],
+                **signed,
+            },
+            {
+                "action": "create",
+                "object_type": "auditions.score",
+                "object_id": scores[0],
+                "fields_changed": score_fields,
+                **signed,
+            },
+            {
+                "action": "create",
+                "object_type": "auditions.score",
+                "object_id": scores[1],
+                "fields_changed": score_fields,
+                **signed,
+            },
+            {
+                "action": "update",
+                "object_type": "auditions.evaluation",
+                "object_id": evaluation,
+                "fields_changed": ["comment", "status", "submitted_at", "weighted_total"],
+                **signed,
+            },
+        ],
+    }
 
 
 def test_the_readme_explains_each_file_in_french_then_in_english(world):
@@ -503,7 +576,13 @@ def test_an_account_with_nothing_else_gets_empty_files(clock):
         "registrations.json": [],
         "evaluations.json": {"jury_memberships": [], "evaluations": [], "conflicts_of_interest": []},
         "emails.json": [],
-        "security.json": [],
+        "security.json": {
+            "security_events": [],
+            "logins": [],
+            "failed_logins": [],
+            "lockouts": [],
+            "audit_trail": [],
+        },
     }
     assert (files["account.json"]["email_verified_at"], files["account.json"]["second_factor_enrolled"]) == (
         None,

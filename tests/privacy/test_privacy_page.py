@@ -27,7 +27,9 @@ def test_the_periods_are_the_ones_applied(client):
         "Candidatures et évaluations : 5 ans après la clôture de l'édition, pour l'historique du label. Ensuite, "
         "les candidatures non lauréates sont supprimées avec leurs pièces jointes et leurs évaluations ; des "
         "lauréates ne restent que les résultats publics (collectivité, région, titre du projet, son résumé s'il "
-        "était publié, niveau du label), sans aucune donnée personnelle.",
+        "était publié, niveau du label) et, si elle a été publiée, la page du projet sans son contact, ses images "
+        "ni ses documents : le registre public du label, publié avec l'accord de la collectivité, sans aucune "
+        "donnée personnelle.",
         "Inscriptions aux événements : 1 an après l'événement.",
         "Journal des courriels, événements de sécurité du compte et traces de connexion : 1 an.",
         "Journal d'audit (qui a modifié les notes, les décisions et les jurys) : 5 ans après chaque entrée. Quand "
@@ -73,3 +75,25 @@ def test_the_page_is_still_a_cached_public_page(client):
 
     assert (first.status_code, second.status_code, second["Cache-Control"].startswith("public")) == (200, 200, True)
     assert second.content == first.content
+
+
+def test_the_project_page_is_described_with_its_contact_its_basis_and_its_withdrawal(client):
+    page = text(client.get(reverse("privacy")))
+
+    collected = _section(page, "Données recueillies et finalités", "Destinataires")
+    assert collected[3] == (
+        "Fiche projet (collectivités lauréates ou présélectionnées) : les textes du projet, le contact que la "
+        "collectivité choisit de "
+        "publier (nom, fonction, adresse e-mail, téléphone d'une personne ou d'un service), les documents et images "
+        "qu'elle choisit de montrer — pour présenter le projet dans le catalogue public, sur sa page, dans les flux "
+        "et par l'API de données ouvertes, une fois la fiche relue et approuvée par l'équipe du label. Base légale : "
+        "votre consentement, donné en envoyant la fiche en relecture et enregistré avec sa date et la version du "
+        "texte accepté. Vous le retirez à tout moment depuis « Mes candidatures » : la page du projet quitte "
+        "aussitôt le site, avec ses images."
+    )
+    assert "Aucune donnée personnelle des agents" not in page
+    rights = _section(page.split("</article>", 1)[0] + "<h2>Fin</h2>", "Vos droits", "Fin")
+    assert rights[-1] == (
+        "retirer votre accord de publication depuis Mes candidatures : le projet quitte aussitôt les pages "
+        "publiques (catalogue, page du projet, flux et API)."
+    )

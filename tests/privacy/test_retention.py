@@ -9,27 +9,34 @@ from zoneinfo import ZoneInfo
 import pytest
 from auditlog.models import LogEntry
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from celery.schedules import crontab
 from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from PIL import Image
 
 from accounts import security
 from accounts.models import SecurityEvent, User
 from audit import trail
 from auditions.jury.models import Assignment, ConflictOfInterest, Evaluation, Score
 from auditions.jury.services import declare_conflict
+from config.celery import app
 from events.models import Registration
 from label import consents
 from label.models import Candidature, Consent, CriterionAnswer, Document, HistoryEntry, Level, Status
 from notifications.models import Notification
 from privacy import retention
 from privacy.models import DataExport
+from showcase import thumbnails
+from showcase.models import ProjectProfile, PublishedProject
 from tests.events.factories import EventFactory, RegistrationFactory
 from tests.factories import UserFactory
 from tests.jury.factories import jury_with_members, scored, shortlisted
 from tests.label.factories import CandidatureFactory, CriterionFactory
+from tests.showcase.factories import image_document, laureate, published_project
 
 from .factories import document_for, edition_closed_at, outbox_row
 
@@ -328,6 +335,96 @@ def test_a_laureate_without_publication_consent_loses_its_summary(clock, closed_
     assert Candidature.objects.get(pk=closed_edition.laureate.pk).summary == ""
 
 
+# --- a laureate's project page ------------------------------------------------------------------
+
+PAGE_CONTACT = {
+    "contact_name": "Sophie Leroy",
+    "contact_role": "Cheffe de projet",
+    "contact_email": "sophie.leroy@dunkerque.example",
+    "contact_phone": "03 28 00 00 00",
+}
+
+
+def png(width, height):
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), (30, 120, 200)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def project_page(clock, organiser, django_capture_on_commit_callbacks):
+    """The approved project page of a 2020 laureate: its texts, a published contact, a photo and a PDF."""
+    clock.set(paris(2020, 9, 1, 10, 0))
+    edition = edition_closed_at(CLOSED, year=2020, slug="2020-hdf")
+    candidature = laureate(edition=edition, reference="LTI-2020-0007", submitted_at=CLOSED - 3 * DAY)
+    photo = image_document(candidature, png(1000, 500))
+    brochure = document_for(candidature, name="Plaquette.pdf")
+    with django_capture_on_commit_callbacks(execute=True):
+        project = published_project(
+            candidature=candidature,
+            organiser=organiser,
+            documents=[photo, brochure],
+            results="2 400 signalements traités en 2020.",
+            **PAGE_CONTACT,
+        )
+    thumbnail_names = [thumbnails.name(photo, width) for width in thumbnails.WIDTHS]
+    return SimpleNamespace(
+        project=project,
+        photo=photo,
+        thumbnail_names=thumbnail_names,
+        thumbnail_url=thumbnails.thumbnail_url(photo, 480),
+    )
+
+
+def _published_values(project):
+    return PublishedProject.objects.filter(pk=project.pk).values().get()
+
+
+def test_the_project_page_stays_without_its_contact_images_and_documents(
+    clock, client, project_page, django_capture_on_commit_callbacks
+):
+    project = project_page.project
+    before = _published_values(project)
+    storage = thumbnails.public_storage()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        purge_at(clock, CANDIDATURES_END - DAY)
+    kept_the_day_before = (
+        [storage.exists(name) for name in project_page.thumbnail_names],
+        project.documents.count(),
+        client.get(project_page.thumbnail_url).status_code,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        purge_at(clock, CANDIDATURES_END + DAY)
+
+    assert kept_the_day_before == ([True, True], 2, 200)
+    blank_contact = dict.fromkeys(PAGE_CONTACT, "")
+    assert _published_values(project) == {**before, **blank_contact}
+    assert before["results"] == "2 400 signalements traités en 2020."
+    profile = ProjectProfile.objects.get(pk=project.profile_id)
+    assert ({name: getattr(profile, name) for name in PAGE_CONTACT}, profile.documents.count()) == (blank_contact, 0)
+    assert project.documents.count() == 0
+    assert [storage.exists(name) for name in project_page.thumbnail_names] == [False, False]
+    assert client.get(project_page.thumbnail_url).status_code == 404
+    page = client.get(reverse("showcase:project", args=[project.slug]))
+    assert page.status_code == 200
+    assert [value in page.content.decode() for value in PAGE_CONTACT.values()] == [False, False, False, False]
+
+
+def test_the_project_page_s_thumbnails_leave_the_bucket(
+    clock, bucket, project_page, django_capture_on_commit_callbacks
+):
+    folder = f"public/{thumbnails.folder(project_page.project.candidature_id)}"
+    before = bucket.keys(folder)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        purge_at(clock, CANDIDATURES_END + DAY)
+
+    assert before == sorted(f"public/{name}" for name in project_page.thumbnail_names)
+    assert bucket.keys(folder) == []
+    assert bucket.keys("private/") == []
+
+
 # --- registrations, e-mails, security journal, audit trail -------------------------------
 
 EVENT_END = paris(2020, 6, 30, 18, 0)
@@ -484,3 +581,24 @@ def test_the_purge_costs_the_same_for_one_dossier_or_many(clock):
         {"candidatures_deleted": 3, "laureates_anonymised": 3, "documents": 6, "evaluations": 6},
     ]
     assert len(many.captured_queries) == len(one.captured_queries)
+
+
+# --- the nightly run --------------------------------------------------------------------------------
+
+
+def test_the_beat_runs_the_purge_every_night_at_half_past_three_paris_time():
+    entry = settings.CELERY_BEAT_SCHEDULE["personal-data-purge"]
+    last_run = paris(2031, 3, 2, 3, 30)
+
+    assert (entry["task"], entry["schedule"], app.conf.timezone) == (
+        "privacy.purge_personal_data",
+        crontab(hour=3, minute=30),
+        "Europe/Paris",
+    )
+    # As a worker starting up finds its tasks.
+    app.loader.import_default_modules()
+    assert entry["task"] in app.tasks
+    # Read in Paris time: run at 03:30 on 2 March, at noon the next run is 15 h 30 away, at 03:30 on 3 March.
+    noon = paris(2031, 3, 2, 12, 0)
+    schedule = crontab(hour=3, minute=30, app=app, nowfun=lambda: noon)
+    assert schedule.remaining_estimate(last_run) == timedelta(hours=15, minutes=30)
