@@ -1,8 +1,9 @@
 """What a candidate agrees to, as data, and the record of each time they agree or take it back.
 
-Each purpose has one wording and its version: the contact step's boxes are labelled with it and every
-``Consent`` row keeps it word for word, so what was shown and what is recorded cannot drift. A changed
-wording gets a new version (the month it takes effect); the rows already recorded keep the words agreed to.
+Each purpose has one wording and its version: the contact step's boxes are labelled with it (the project
+page's is shown where the showcase sends a public profile for review) and every ``Consent`` row keeps it word
+for word, so what was shown and what is recorded cannot drift. A changed wording gets a new version (the month
+it takes effect); the rows already recorded keep the words agreed to.
 """
 
 from dataclasses import dataclass
@@ -37,6 +38,16 @@ WORDINGS = {
         "2026-12",
         _("J'accepte que le titre et le résumé du projet soient publiés si la collectivité est lauréate."),
     ),
+    Purpose.PROJECT_PAGE: Wording(
+        "2026-12",
+        _(
+            "J'accepte que cette fiche projet, une fois relue et approuvée par l'équipe du label, soit publiée "
+            "telle que je l'envoie (ses textes, le contact et les documents et images que j'ai choisis) avec la "
+            "distinction du projet (lauréat ou présélectionné) : dans le catalogue des projets, sur la page du "
+            "projet, dans les flux et par l'API de données ouvertes. Retirer l'accord de publication la retire "
+            "aussitôt."
+        ),
+    ),
 }
 
 # The candidature's field holding the current state of each purpose.
@@ -59,8 +70,16 @@ def record(candidature, purpose, given, person, now=None):
         # Only laureates are on the public pages: a draft's box ticked at the deadline rush keeps them cached.
         forget_public_pages()
     if purpose == Purpose.PUBLICATION and not given:
+        _withdraw_project_page(candidature, person, now)
         publication_withdrawn.send(sender=Candidature, candidature=candidature, person=consent.person)
     return consent
+
+
+def _withdraw_project_page(candidature, person, now):
+    """The consent to the project page goes with the publication consent, when it was given."""
+    latest = candidature.consents.filter(purpose=Purpose.PROJECT_PAGE).order_by("-at", "-pk").first()
+    if latest is not None and latest.given:
+        record(candidature, Purpose.PROJECT_PAGE, False, person, now)
 
 
 def record_changes(candidature, changed, person, now=None):

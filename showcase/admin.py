@@ -15,9 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.roles import is_organiser
 from audit.admin import AuditedAdmin, ask_reason
 from core.admin_cells import badge, clipped
-from core.errors import Refused
 from core.read_only_admin import ReadOnlyAdmin
-from core.results import Outcome
+from label.feedback import report_refused
 
 from . import publication
 from .models import PROFILE_FIELDS, ProjectProfile, PublishedProject
@@ -122,13 +121,7 @@ class ProjectProfileAdmin(ReadByOrganisers, AuditedAdmin):
 
     @admin.action(description=_("Approuver et publier"), permissions=["review"])
     def approve_profiles(self, request, queryset):
-        outcome = Outcome()
-        for profile in queryset:
-            try:
-                if publication.approve(profile, request.user):
-                    outcome.done.append(profile)
-            except Refused as refusal:
-                outcome.refuse(profile, refusal.message)
+        outcome = publication.approve_many(queryset, request.user)
         if outcome.done:
             count = len(outcome.done)
             self.message_user(
@@ -141,7 +134,7 @@ class ProjectProfileAdmin(ReadByOrganisers, AuditedAdmin):
                 % {"count": count},
                 messages.SUCCESS,
             )
-        _report_refused(request, outcome)
+        report_refused(request, outcome)
 
     @admin.action(description=_("Renvoyer avec un commentaire"), permissions=["review"])
     def return_profiles(self, request, queryset):
@@ -158,13 +151,7 @@ class ProjectProfileAdmin(ReadByOrganisers, AuditedAdmin):
         )
         if not isinstance(comment, str):
             return comment
-        outcome = Outcome()
-        for profile in queryset:
-            try:
-                if publication.return_profile(profile, request.user, comment):
-                    outcome.done.append(profile)
-            except Refused as refusal:
-                outcome.refuse(profile, refusal.message)
+        outcome = publication.return_many(queryset, request.user, comment)
         if outcome.done:
             count = len(outcome.done)
             self.message_user(
@@ -177,13 +164,7 @@ class ProjectProfileAdmin(ReadByOrganisers, AuditedAdmin):
                 % {"count": count},
                 messages.SUCCESS,
             )
-        _report_refused(request, outcome)
-
-
-def _report_refused(request, outcome):
-    for reason, profiles in outcome.refused_by_reason().items():
-        titles = ", ".join(f"« {profile.title} »" for profile in profiles)
-        messages.warning(request, gettext("Refusé pour %(titles)s : %(reason)s") % {"titles": titles, "reason": reason})
+        report_refused(request, outcome)
 
 
 @admin.register(PublishedProject)

@@ -81,6 +81,11 @@ class ProjectProfile(ProfileFields):
     def __str__(self):
         return self.title
 
+    @property
+    def is_returned(self):
+        """Sent back by the team: the owner has changes to make."""
+        return self.status == self.Status.RETURNED
+
 
 class SearchIndex(GinIndex):
     """A GIN index on PostgreSQL; elsewhere (SQLite, where the catalogue searches ``search_text``) a plain one."""
@@ -149,3 +154,11 @@ class PublishedProject(ProfileFields):
 
     def __str__(self):
         return f"{self.territory_name} — {self.title}"
+
+    @property
+    def is_laureate(self):
+        return self.distinction == self.Distinction.LAUREATE
+
+    @property
+    def is_shortlisted(self):
+        return self.distinction == self.Distinction.SHORTLISTED

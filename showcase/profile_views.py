@@ -1,4 +1,4 @@
-"""The laureate's page where the public project profile is written and sent for review."""
+"""The owner's page where the public project profile is written and sent for review."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from core.errors import Refused
+from label import consents
 from label.models import Candidature
 
 from . import publication
@@ -18,7 +19,8 @@ SUBMIT = "submit"
 
 @login_required
 def edit_profile(request, pk):
-    # Someone else's candidature, or one without a profile (not laureate, no consent): not found, as for any other.
+    # Someone else's candidature, or one without a profile (neither laureate nor shortlisted, no consent): not
+    # found, as for any other.
     candidature = get_object_or_404(Candidature.objects.owned_by(request.user).select_related("edition"), pk=pk)
     try:
         profile = publication.profile_for(candidature)
@@ -69,4 +71,5 @@ def _context(candidature, profile, form):
         "published": published,
         "form": form,
         "statuses": ProjectProfile.Status,
+        "consent_text": consents.WORDINGS[consents.Purpose.PROJECT_PAGE].text,
     }

@@ -5,10 +5,12 @@ The owner opens the profile (``profile_for``: created on first use, prefilled fr
 (``approve``: its fields and chosen documents are copied into the ``PublishedProject`` the public reads) or
 returns it with a comment (``return_profile``: the owner is told). A change after approval goes through review
 again; meanwhile the approved copy stays public. Withdrawing the publication consent deletes the copy at once
-(``unpublish``, on the label's ``publication_withdrawn`` signal).
+(``withdrawal.unpublish``, on the label's ``publication_withdrawn`` signal).
 
-Only a laureate whose owner agreed to publication has a profile. Each step runs under the profile row's lock,
-writes nothing when asked twice, and is recorded in the audit trail.
+Only a candidature that ``eligibility`` allows (a laureate, or one shortlisted for the auditions, whose owner
+agreed to publication) has a profile; sending it for review records the owner's consent to the
+project page (``label.consents``). Each step runs under the profile row's lock, writes nothing when asked twice,
+and is recorded in the audit trail.
 """
 
 from django.core.exceptions import ValidationError
@@ -21,13 +23,16 @@ from audit import trail
 from core import clock
 from core.errors import Refused
 from core.pages import forget_public_pages
-from label.models import Candidature, Status
+from core.results import Outcome
+from label import consents
+from label.models import Candidature
 from notifications.services import notify
 
-from . import search, thumbnails
+from . import eligibility, search, thumbnails
 from .models import PROFILE_FIELDS, ProjectProfile, PublishedProject
 
 ProfileStatus = ProjectProfile.Status
+Distinction = PublishedProject.Distinction
 
 # What a laureate may publish among the candidature's attachments: images and PDFs.
 PUBLISHABLE_TYPES = ("application/pdf", "image/png", "image/jpeg")
@@ -38,20 +43,8 @@ REVIEW_FIELDS = ("status", "review_comment", "submitted_at", "reviewed_at", "rev
 REVIEW_NEEDS = ("title", "summary", "inhabitants", "results")
 
 
-def refusal(candidature):
-    """Why ``candidature`` may not have a public profile, or None."""
-    if candidature.status != Status.LAUREATE:
-        return gettext("Seules les collectivités lauréates peuvent publier une fiche projet.")
-    if not candidature.consent_publication:
-        return gettext(
-            "La publication du projet n'est pas autorisée pour cette candidature : sans cet accord, "
-            "aucune fiche projet n'est publiée."
-        )
-    return None
-
-
 def _ensure_allowed(candidature):
-    reason = refusal(candidature)
+    reason = eligibility.refusal(candidature)
     if reason:
         raise Refused(reason)
 
@@ -260,6 +253,7 @@ def submit_for_review(profile, user, now=None):
         locked.status = ProfileStatus.SUBMITTED
         locked.submitted_at = now
         locked.save(update_fields=["status", "submitted_at", "updated_at"])
+        consents.record(candidature, consents.Purpose.PROJECT_PAGE, True, user, now)
         entry = trail.log(
             locked,
             trail.Action.UPDATE,
@@ -270,7 +264,12 @@ def submit_for_review(profile, user, now=None):
         notify(
             "showcase_profile_submitted",
             candidature.edition.contact_email,
-            {"profile": locked, "candidature": candidature, "edition": candidature.edition},
+            {
+                "profile": locked,
+                "candidature": candidature,
+                "edition": candidature.edition,
+                "distinction": Distinction(eligibility.distinction(candidature)).label,
+            },
             key=f"showcase_profile_submitted:{locked.pk}:{entry.pk}",
             related=candidature,
         )
@@ -302,7 +301,6 @@ def approve(profile, organiser, now=None):
             setattr(published, name, getattr(locked, name))
         for name, value in _from_candidature(candidature).items():
             setattr(published, name, value)
-        published.distinction = PublishedProject.Distinction.LAUREATE
         published.save()
         published.documents.set(locked.documents.all())
         before = trail.snapshot(locked, REVIEW_FIELDS)
@@ -334,8 +332,9 @@ def approve(profile, organiser, now=None):
 
 
 def _from_candidature(candidature):
-    """The published copy's fields read from the candidature (an organiser may correct them there)."""
-    return {
+    """The published copy's fields read from the candidature (an organiser may correct them there; a
+    shortlisted one may become laureate). The distinction is kept while the candidature has none any more."""
+    values = {
         "edition_id": candidature.edition_id,
         "year": candidature.edition.year,
         "region_id": candidature.region_id,
@@ -344,6 +343,10 @@ def _from_candidature(candidature):
         "level": candidature.outcome_level,
         "theme_id": candidature.theme_id,
     }
+    found = eligibility.distinction(candidature)
+    if found is not None:
+        values["distinction"] = found
+    return values
 
 
 def return_profile(profile, organiser, comment, now=None):
@@ -391,34 +394,13 @@ def return_profile(profile, organiser, comment, now=None):
     return True
 
 
-def unpublish(candidature, person=None):
-    """Off the public pages at once (the publication consent was withdrawn): the published copy deleted, its
-    thumbnails removed after the commit, the profile back to draft. False when nothing was published."""
-    with transaction.atomic():
-        profile = ProjectProfile.objects.select_for_update(of=("self",)).filter(candidature=candidature).first()
-        deleted, _by_model = PublishedProject.objects.filter(candidature=candidature).delete()
-        if profile is not None and profile.status in (ProfileStatus.SUBMITTED, ProfileStatus.APPROVED):
-            before = trail.snapshot(profile, REVIEW_FIELDS)
-            profile.status = ProfileStatus.DRAFT
-            profile.save(update_fields=["status", "updated_at"])
-            trail.log(
-                profile,
-                trail.Action.UPDATE,
-                trail.changes(before, trail.snapshot(profile, REVIEW_FIELDS)),
-                reason=gettext("Accord de publication retiré : fiche retirée des pages publiques"),
-                actor=person,
-            )
-        if deleted:
-            forget_public_pages()
-    return bool(deleted)
-
-
 def follow_candidature(candidature):
-    """The published copy takes what an organiser corrected on the candidature (theme, territory, region…)."""
-    values = _from_candidature(candidature)
+    """The published copy takes what an organiser corrected on the candidature (theme, territory, region…) and
+    its distinction (a shortlisted project become laureate)."""
     published = PublishedProject.objects.filter(candidature=candidature).first()
     if published is None:
         return False
+    values = _from_candidature(candidature)
     if all(getattr(published, name) == value for name, value in values.items()):
         return False
     for name, value in values.items():
@@ -429,6 +411,31 @@ def follow_candidature(candidature):
     return True
 
 
+def _each(profiles, act):
+    """``act(profile)`` on each of ``profiles``; an Outcome of their candidatures (those ``act`` leaves as they
+    were, answering False, are neither done nor refused)."""
+    outcome = Outcome()
+    for profile in profiles:
+        try:
+            if act(profile):
+                outcome.done.append(profile.candidature)
+        except Refused as refused:
+            outcome.refuse(profile.candidature, refused.message)
+    return outcome
+
+
+def approve_many(profiles, organiser):
+    """Approve and publish each of ``profiles`` (those already approved are neither done nor refused)."""
+    return _each(profiles, lambda profile: approve(profile, organiser))
+
+
+def return_many(profiles, organiser, comment):
+    """Return each of ``profiles`` to its owner with ``comment`` (those already returned with it are neither done
+    nor refused)."""
+    return _each(profiles, lambda profile: return_profile(profile, organiser, comment))
+
+
 def with_profiles(candidatures):
-    """``candidatures`` with each one's profile and published copy (the profile panel of /mes-candidatures/)."""
-    return candidatures.select_related("profile__published")
+    """``candidatures`` with each one's profile, published copy and whether it was ever shortlisted (the profile
+    panel of /mes-candidatures/)."""
+    return candidatures.select_related("profile__published").annotate(was_shortlisted=eligibility.shortlisted_ever())

@@ -3,10 +3,11 @@
 On PostgreSQL each project keeps a weighted vector (title A, territory and summary B, the rest C) under the
 ``french_unaccent`` configuration (migration showcase 0002: accents removed, then French stemming); a query
 in web-search syntax ("éclairage -LED", "données ouvertes") filters on it through the GIN index, ranks by
-relevance and cuts a headline. Elsewhere (SQLite, the embedded default) each word of the query must appear in
-``search_text``, the same text lower-cased without accents, newest first, the headline cut by a Python
-function the connection registers. Either way the ``snippet`` and ``marked_title`` annotations arrive as
-escaped HTML with the matches between ``<mark>`` tags.
+relevance and cuts a snippet of up to two passages around the matches. Elsewhere (SQLite, the embedded
+default) each word of the query must appear in ``search_text``, the same text lower-cased without accents,
+newest first, the snippet (one passage) cut by a Python function the connection registers. Either way the
+``snippet`` and ``marked_title`` annotations arrive as escaped HTML with the matches between ``<mark>`` tags,
+and a snippet has an ellipsis wherever the text was cut.
 """
 
 import re
@@ -36,6 +37,12 @@ NEWEST = ("-year", "-published_at", "pk")
 START, STOP = "\ue000", "\ue001"
 MARKED = re.compile(f"{START}([^{START}{STOP}]*){STOP}")
 SNIPPET_WORDS = 30
+# PostgreSQL cuts up to two passages around the matches, joined by an ellipsis, as the cut points are marked.
+SNIPPET_FRAGMENTS = 2
+ELLIPSIS = "…"
+FRAGMENT_DELIMITER = f" {ELLIPSIS} "
+# Words around the snippet's source: present in the headline when it reaches the text's start or end.
+TEXT_START, TEXT_END = "ltidebutdutexte", "ltifindutexte"
 LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss"})
 WORD = re.compile(r"\w+")
 
@@ -73,6 +80,14 @@ def refresh(project):
     rows.update(**values)
 
 
+def refresh_theme(theme):
+    """Recompute the search data of the published projects of ``theme`` (renamed); how many."""
+    projects = list(PublishedProject.objects.filter(theme=theme).select_related("region", "theme"))
+    for project in projects:
+        refresh(project)
+    return len(projects)
+
+
 def search(queryset, text):
     """``queryset`` narrowed to the projects matching ``text``, the best first, annotated with ``snippet`` and
     ``marked_title`` (safe HTML)."""
@@ -82,14 +97,16 @@ def search(queryset, text):
             queryset.filter(search_vector=query)
             .annotate(
                 rank=SearchRank(F("search_vector"), query),
-                snippet=Headline(
-                    _joined(SNIPPET_SOURCE),
+                snippet=Snippet(
+                    _bounded(_joined(SNIPPET_SOURCE)),
                     query,
                     config=CONFIG,
                     start_sel=START,
                     stop_sel=STOP,
-                    max_words=SNIPPET_WORDS,
-                    min_words=SNIPPET_WORDS // 2,
+                    max_fragments=SNIPPET_FRAGMENTS,
+                    fragment_delimiter=FRAGMENT_DELIMITER,
+                    max_words=SNIPPET_WORDS // SNIPPET_FRAGMENTS,
+                    min_words=SNIPPET_WORDS // (2 * SNIPPET_FRAGMENTS),
                 ),
                 marked_title=Headline(TITLE, query, config=CONFIG, start_sel=START, stop_sel=STOP, highlight_all=True),
             )
@@ -120,8 +137,27 @@ class MarkedText(models.TextField):
         return None if value is None else marked(value)
 
 
+class SnippetText(models.TextField):
+    """A PostgreSQL snippet as read from the database: safe HTML, with an ellipsis where the text was cut."""
+
+    def from_db_value(self, value, expression, connection):
+        return None if value is None else marked(with_cut_points(value))
+
+
+def with_cut_points(headline):
+    """``headline`` cut from the bounded text (``_bounded``): the bounds dropped, an ellipsis where one is missing."""
+    text = headline.strip()
+    starts, ends = text.startswith(TEXT_START), text.endswith(TEXT_END)
+    text = text.replace(TEXT_START, "").replace(TEXT_END, "").strip()
+    return f"{'' if starts else ELLIPSIS + ' '}{text}{'' if ends else ' ' + ELLIPSIS}"
+
+
 class Headline(SearchHeadline):
     output_field = MarkedText()
+
+
+class Snippet(SearchHeadline):
+    output_field = SnippetText()
 
 
 class PlainHeadline(Func):
@@ -138,6 +174,18 @@ def _joined(names):
     for name in names:
         parts += [F(name), Value("\n")]
     return Func(*parts[:-1], template="(%(expressions)s)", arg_joiner=" || ", output_field=models.TextField())
+
+
+def _bounded(text):
+    """``text`` between the words that tell, in its headline, whether the text's start or end is shown."""
+    return Func(
+        Value(TEXT_START + "\n"),
+        text,
+        Value("\n" + TEXT_END),
+        template="(%(expressions)s)",
+        arg_joiner=" || ",
+        output_field=models.TextField(),
+    )
 
 
 def _on_postgresql(queryset):
@@ -160,12 +208,12 @@ def headline(text, words, whole):
             spans.append(_whole_word(text, origin[found.start()], origin[found.end() - 1] + 1))
     spans = _merged(spans)
     start, end = (0, len(text)) if whole else _window(text, spans[0][0] if spans else 0)
-    pieces, cursor = ["… " if start > 0 else ""], start
+    pieces, cursor = [f"{ELLIPSIS} " if start > 0 else ""], start
     for span_start, span_end in spans:
         if span_start >= start and span_end <= end:
             pieces += [text[cursor:span_start], START, text[span_start:span_end], STOP]
             cursor = span_end
-    pieces += [text[cursor:end], " …" if end < len(text) else ""]
+    pieces += [text[cursor:end], f" {ELLIPSIS}" if end < len(text) else ""]
     return "".join(pieces)
 
 

@@ -279,3 +279,12 @@ def test_the_feeds_are_announced_and_the_open_data_page_is_in_the_footer():
             'href="/evenements/calendrier.ics"',
         )
     ] == [True] * 5
+
+
+def test_the_badge_rules_are_reached_from_the_home_through_the_open_data_page():
+    home = Client().get(reverse("home")).content.decode()
+    open_data = Client().get(reverse("open_data:page")).content.decode()
+
+    assert '<a href="/donnees-ouvertes/">Données ouvertes</a>' in home
+    assert f'<a href="{reverse("showcase:badge_rules")}">règles d\'usage</a>' in open_data
+    assert Client().get(reverse("showcase:badge_rules")).status_code == 200

@@ -10,6 +10,8 @@ organiser; it returns the ``PublishedProject``. Examples::
     project = published_project(candidature=laureate(edition=edition, region=Region.objects.get(code="53")))
     project = published_project(documents=[document], organiser=organiser)
 
+``shortlisted(...)`` is a candidature shortlisted for the auditions, which may publish its project too.
+
 Thumbnails are made after the commit: in a test inside a transaction, wrap the call in
 ``django_capture_on_commit_callbacks(execute=True)`` when they matter.
 """
@@ -39,6 +41,12 @@ PROFILE_TEXTS = {
 def laureate(**fields):
     """A laureate candidature whose owner agreed to publication (``fields`` override the factory's)."""
     values = {"status": Status.LAUREATE, "consent_publication": True, "outcome_level": Level.GOLD, **fields}
+    return CandidatureFactory(**values)
+
+
+def shortlisted(**fields):
+    """A candidature shortlisted for the auditions whose owner agreed to publication (``fields`` override)."""
+    values = {"status": Status.SHORTLISTED, "consent_publication": True, "outcome_level": "", **fields}
     return CandidatureFactory(**values)
 
 

@@ -19,7 +19,7 @@ from showcase import catalogue, search
 from showcase.models import PublishedProject
 from tests.conftest import text
 from tests.label.factories import EditionFactory
-from tests.showcase.factories import laureate, published_project
+from tests.showcase.factories import laureate, published_project, shortlisted
 
 pytestmark = pytest.mark.django_db
 
@@ -44,11 +44,11 @@ def published(
     **fields,
 ):
     """A public project, written and approved through the publication services; each one published after the
-    previous one unless told. A shortlisted project's copy is marked so afterwards (only laureates apply)."""
+    previous one unless told. A shortlisted one is a candidature shortlisted for the auditions."""
     edition = Edition.objects.filter(year=year).first() or EditionFactory(
         year=year, slug=f"label-{year}", name=f"Label Territoire Innovant {year}", published=True
     )
-    candidature = laureate(
+    candidature = (laureate if distinction == LAUREATE else shortlisted)(
         edition=edition,
         territory_name=territory,
         territory_kind=kind,
@@ -60,7 +60,7 @@ def published(
     )
     project = published_project(candidature, title=title, summary=summary, **fields)
     PublishedProject.objects.filter(pk=project.pk).update(
-        published_at=published_at or _start + timedelta(hours=next(_numbers)), distinction=distinction
+        published_at=published_at or _start + timedelta(hours=next(_numbers))
     )
     project.refresh_from_db()
     return project
@@ -150,6 +150,64 @@ def test_markup_in_a_title_or_summary_is_shown_as_text_in_the_snippets(client):
     snippet = inner_html(found.xpath(".//p[contains(@class, 'project-card__text')]")[0])
     assert "&lt;img src=x onerror=alert(1)&gt;" in snippet
     assert "<mark>" in snippet and "<img" not in snippet
+
+
+def snippet_of(response, title):
+    return inner_html(card(response, title).xpath(".//p[contains(@class, 'project-card__text')]")[0])
+
+
+@pytest.mark.postgres  # PostgreSQL's ts_headline; the plain headline below has its own test
+def test_a_postgresql_snippet_marks_the_words_and_an_ellipsis_where_the_text_is_cut(client):
+    filler = " ".join(f"mot{n}" for n in range(40))
+    untold = dict.fromkeys(("inhabitants", "results", "cost", "funding", "licences", "data_needed", "skills"), "")
+    published(
+        "Rues sobres",
+        f"{filler} L'éclairage public s'adapte aux passages. {filler}",
+        partners="",
+        **{**untold, "inhabitants": f"Un éclairage festif en décembre. {filler}"},
+    )
+    published("Court", "Un éclairage qui s'adapte.", partners="", **{**untold, "inhabitants": "Des rues sûres."})
+
+    response = client.get(URL, {"q": "eclairage"})
+
+    cut = snippet_of(response, "Rues sobres")
+    assert cut.startswith("… ") and cut.endswith(" …")
+    fragments = cut.removeprefix("… ").removesuffix(" …").split(" … ")
+    assert [fragment.count("<mark>éclairage</mark>") for fragment in fragments] == [1, 1]
+    assert "L'<mark>éclairage</mark> public" in fragments[0]
+    assert "Un <mark>éclairage</mark> festif" in fragments[1]
+    assert all(len(fragment.split()) <= search.SNIPPET_WORDS for fragment in fragments)
+    assert " ".join(snippet_of(response, "Court").split()) == "Un <mark>éclairage</mark> qui s'adapte. Des rues sûres."
+
+
+def test_the_cut_points_of_a_headline_are_marked_and_its_bounds_dropped():
+    begin, end = search.TEXT_START, search.TEXT_END
+    assert search.with_cut_points(f"{begin}\nTout le texte\n{end}") == "Tout le texte"
+    assert search.with_cut_points(f"{begin}\nLe début … la suite") == "Le début … la suite …"
+    assert search.with_cut_points(f"le milieu … la fin\n{end}") == "… le milieu … la fin"
+    assert search.with_cut_points("le milieu") == "… le milieu …"
+
+
+def test_a_theme_renamed_is_searched_under_its_new_name(client):
+    published("Navettes", "Des navettes à la demande.", theme="mobilite")
+    theme = Theme.objects.get(slug="mobilite")
+    assert listed(client.get(URL, {"q": "covoiturage"})) == []
+
+    theme.name = "Covoiturage et mobilités"
+    theme.save()
+
+    assert listed(client.get(URL, {"q": "covoiturage"})) == ["Navettes"]
+    assert "Covoiturage et mobilités" in text(client.get(URL))
+
+
+def test_a_theme_saved_without_a_new_name_leaves_the_search_data_alone(django_assert_num_queries):
+    published("Navettes", "Des navettes à la demande.", theme="mobilite")
+    theme = Theme.objects.get(slug="mobilite")
+    theme.order = 42
+
+    # The theme's UPDATE only: no project is read or written again.
+    with django_assert_num_queries(1):
+        theme.save()
 
 
 def test_markers_typed_in_a_text_never_leave_an_unbalanced_tag():

@@ -113,6 +113,9 @@ def test_the_badge_is_shown_to_laureates_only(client):
     assert badge.get("src") == f"/projets/{laureate.slug}/badge.svg"
     assert badge.get("alt") == "Label Territoire Innovant 2024, niveau Or"
 
+    rules = badge.getparent().xpath(".//a[@href='/label/regles-d-usage-du-badge/']")
+    assert [link.text_content() for link in rules] == ["Les règles d'usage du badge"]
+
     _response, document = page(client, shortlisted)
     assert not document.xpath("//img[contains(@class, 'project-badge')]")
     assert "Présélectionné" in document.xpath("//ul[@class='project-facts']")[0].text_content()

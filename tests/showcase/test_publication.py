@@ -21,7 +21,7 @@ from tests.conftest import messages_of, text
 from tests.factories import OrganiserFactory, UserFactory
 from tests.label.factories import CandidatureFactory, EditionFactory
 from tests.label.uploads import PDF
-from tests.showcase.factories import PROFILE_TEXTS, image_document, laureate, published_project
+from tests.showcase.factories import PROFILE_TEXTS, image_document, laureate, published_project, shortlisted
 
 pytestmark = pytest.mark.django_db
 
@@ -275,10 +275,13 @@ def test_a_return_needs_a_comment_and_a_profile_under_review(candidature, owner,
     ]
 
 
-def test_only_a_laureate_that_agreed_to_publication_has_a_profile(db):
+def test_only_a_laureate_or_a_shortlisted_candidature_that_agreed_to_publication_has_a_profile(db, organiser):
+    never_shortlisted = CandidatureFactory(status=Status.ELIGIBLE, consent_publication=True)
+    services.fire(never_shortlisted, "not_retain", organiser)
     refused = [
-        CandidatureFactory(status=Status.AUDITIONED, consent_publication=True),
-        CandidatureFactory(status=Status.NOT_RETAINED, consent_publication=True),
+        CandidatureFactory(status=Status.SUBMITTED, consent_publication=True),
+        never_shortlisted,
+        shortlisted(edition=EditionFactory(published=False)),
         laureate(consent_publication=False),
     ]
 
@@ -288,9 +291,13 @@ def test_only_a_laureate_that_agreed_to_publication_has_a_profile(db):
             publication.profile_for(candidature)
         messages.append(refusal.value.message)
 
+    only_distinguished = (
+        "Seules les collectivités lauréates ou présélectionnées pour les auditions peuvent publier une fiche projet."
+    )
     assert messages == [
-        "Seules les collectivités lauréates peuvent publier une fiche projet.",
-        "Seules les collectivités lauréates peuvent publier une fiche projet.",
+        only_distinguished,
+        only_distinguished,
+        only_distinguished,
         "La publication du projet n'est pas autorisée pour cette candidature : sans cet accord, aucune fiche "
         "projet n'est publiée.",
     ]
@@ -432,6 +439,49 @@ def test_the_thumbnail_view_serves_only_those_of_public_projects(
     assert client.get(url).status_code == 404
 
 
+def test_a_thumbnail_is_revalidated_with_its_etag_or_its_date_and_answered_304(
+    client, candidature, reviewer, media, django_capture_on_commit_callbacks
+):
+    photo = image_document(candidature, png(1000, 500))
+    with django_capture_on_commit_callbacks(execute=True):
+        published_project(candidature=candidature, organiser=reviewer, documents=[photo])
+    url = thumbnails.thumbnail_url(photo, 480)
+
+    first = client.get(url)
+    etag, last_modified = first["ETag"], first["Last-Modified"]
+    by_etag = client.get(url, headers={"If-None-Match": etag})
+    by_date = client.get(url, headers={"If-Modified-Since": last_modified})
+    stale = client.get(url, headers={"If-None-Match": '"autre"'})
+
+    assert (first.status_code, first["Cache-Control"]) == (200, "no-cache")
+    assert etag.startswith('"') and etag.endswith('"')
+    assert (by_etag.status_code, by_etag["ETag"], by_etag.content) == (304, etag, b"")
+    assert (by_date.status_code, by_date["Last-Modified"]) == (304, last_modified)
+    assert stale.status_code == 200
+
+
+def test_a_thumbnail_of_a_document_no_longer_published_is_not_found(
+    client, candidature, owner, reviewer, media, django_capture_on_commit_callbacks
+):
+    kept = image_document(candidature, png(800, 600))
+    dropped = image_document(candidature, png(900, 600))
+    with django_capture_on_commit_callbacks(execute=True):
+        published = published_project(candidature=candidature, organiser=reviewer, documents=[kept, dropped])
+    profile = published.profile
+    publication.save_profile(profile, {"documents": [kept]}, owner)
+    publication.submit_for_review(profile, owner)
+    # Approved, its files not yet removed (that comes after the commit): the view alone refuses the image.
+    publication.approve(profile, reviewer)
+    dropped_url = thumbnails.thumbnail_url(dropped, 480)
+    assert media.exists(thumbnails.name(dropped, 480))
+
+    assert client.get(dropped_url).status_code == 404
+    assert client.get(thumbnails.thumbnail_url(kept, 480)).status_code == 200
+
+    consents.withdraw_publication(candidature, owner)
+    assert client.get(thumbnails.thumbnail_url(kept, 480), headers={"If-None-Match": "*"}).status_code == 404
+
+
 # --- the public documents ------------------------------------------------------------------------
 
 
@@ -569,7 +619,7 @@ def test_anonymous_visitors_are_sent_to_log_in(client, candidature):
 
 
 def test_a_candidature_that_may_not_have_a_profile_has_no_page(client, db):
-    for candidature in (CandidatureFactory(status=Status.SHORTLISTED), laureate(consent_publication=False)):
+    for candidature in (CandidatureFactory(status=Status.ELIGIBLE), laureate(consent_publication=False)):
         client.force_login(candidature.owner)
         assert client.get(edit_url(candidature)).status_code == 404
     assert not ProjectProfile.objects.exists()
@@ -697,6 +747,34 @@ def test_an_organiser_returns_a_profile_with_the_comment_asked_on_a_page(organis
     assert list(Notification.objects.filter(kind="showcase_profile_returned").values_list("recipient", flat=True)) == [
         owner.email
     ]
+
+
+def test_a_batch_approval_publishes_what_it_may_and_names_the_candidatures_it_refused(
+    organiser_client, submitted, reviewer
+):
+    draft = publication.profile_for(laureate(reference="LTI-2031-0042"))
+    profiles = ProjectProfile.objects.filter(pk__in=[submitted.pk, draft.pk]).order_by("pk")
+
+    outcome = publication.approve_many(profiles, reviewer)
+    again = publication.approve_many(profiles, reviewer)
+
+    refused = "Seule une fiche envoyée en relecture peut être publiée (celle-ci est « Brouillon »)."
+    assert (outcome.done, outcome.refused) == ([submitted.candidature], [(draft.candidature, refused)])
+    assert (again.done, again.refused) == ([], [(draft.candidature, refused)])
+    response = organiser_client.post(
+        changelist(), {"action": "approve_profiles", "_selected_action": [draft.pk]}, follow=True
+    )
+    assert messages_of(response) == [f"Refusé pour LTI-2031-0042 : {refused}"]
+
+
+def test_a_batch_return_names_the_candidatures_it_refused(organiser_client, submitted, reviewer):
+    draft = publication.profile_for(laureate(reference="LTI-2031-0043"))
+    profiles = ProjectProfile.objects.filter(pk__in=[submitted.pk, draft.pk]).order_by("pk")
+
+    outcome = publication.return_many(profiles, reviewer, "Ajoutez le coût annuel.")
+
+    refused = "Seule une fiche envoyée en relecture peut être renvoyée (celle-ci est « Brouillon »)."
+    assert (outcome.done, outcome.refused) == ([submitted.candidature], [(draft.candidature, refused)])
 
 
 def test_the_lists_filter_and_link_to_the_public_page(organiser_client, submitted, reviewer):
