@@ -1,9 +1,12 @@
-"""The audition sessions of an edition: slots filled, convocations sent, and who is shortlisted but not placed."""
+"""The audition sessions of an edition: slots filled, convocations sent and acknowledged, and who is shortlisted
+but not placed."""
 
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -23,18 +26,30 @@ def _count(queryset, outer):
 
 
 def sessions(edition):
-    """The edition's sessions with their slots, slots filled and convocations in force, counted in SQL."""
+    """The edition's sessions with their slots, slots filled, convocations in force and those whose receipt the
+    candidate confirmed, counted in SQL; each convocation count with the admin list that counts the same."""
     convocations = Convocation.objects.filter(session=OuterRef("pk"), cancelled=False)
-    return list(
+    rows = list(
         AuditionSession.objects.filter(edition=edition)
         .annotate(
             slot_count=Count("slots"),
             placed_count=Count("slots", filter=Q(slots__candidature__isnull=False)),
             convocation_count=_count(convocations, "session"),
+            acknowledged_count=_count(convocations.filter(acknowledged_at__isnull=False), "session"),
         )
         .prefetch_related("regions")
         .order_by("starts_at", "pk")
     )
+    for row in rows:
+        row.convocations_url = convocations_url(row)
+        row.acknowledged_url = convocations_url(row, reception="confirmed")
+    return rows
+
+
+def convocations_url(session, **filters):
+    """The admin list of the session's convocations in force, narrowed by the list's other ``filters``."""
+    query = {"session__id__exact": session.pk, "cancelled__exact": 0, **filters}
+    return f"{reverse('admin:auditions_convocation_changelist')}?{urlencode(query)}"
 
 
 @dataclass

@@ -535,13 +535,30 @@ class SlotAdmin(ReadOnlyAdmin, AuditedAdmin):
         return _convocation_state(obj)
 
 
+class AcknowledgementFilter(admin.SimpleListFilter):
+    """Convocations whose candidate confirmed receiving the terms in force, or not yet."""
+
+    title = _("réception confirmée")
+    parameter_name = "reception"
+
+    def lookups(self, request, model_admin):
+        return (("confirmed", _("Oui")), ("waiting", _("Non")))
+
+    def queryset(self, request, queryset):
+        if self.value() == "confirmed":
+            return queryset.filter(acknowledged_at__isnull=False)
+        if self.value() == "waiting":
+            return queryset.filter(acknowledged_at__isnull=True)
+        return queryset
+
+
 @admin.register(Convocation)
 class ConvocationAdmin(ReadOnlyAdmin):
     """What each candidature was last told, written by publishing a session only."""
 
-    list_display = ("reference", "territory", "session", "hours", "state", "updated_at")
+    list_display = ("reference", "territory", "session", "hours", "state", "acknowledgement", "updated_at")
     list_display_links = ("reference", "territory")
-    list_filter = ("session__edition", "session", "cancelled")
+    list_filter = ("session__edition", "session", "cancelled", AcknowledgementFilter)
     search_fields = ("session__title", "candidature__reference", "candidature__territory_name")
     list_select_related = ("session", "candidature")
     list_per_page = 100
@@ -565,3 +582,9 @@ class ConvocationAdmin(ReadOnlyAdmin):
             return badge("bad", gettext("Annulée"))
         # Each update sent raises the calendar's SEQUENCE.
         return badge("info", gettext("Modifiée")) if obj.sequence else badge("good", gettext("Envoyée"))
+
+    @admin.display(description=_("réception"), ordering="acknowledged_at")
+    def acknowledgement(self, obj):
+        if obj.acknowledged_at is None:
+            return badge("muted", gettext("Non confirmée"))
+        return format_html("{} {}", badge("good", gettext("Confirmée")), unbroken(_paris_datetime(obj.acknowledged_at)))

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from auditions.jury.models import JuryMember
 from core import calendar, clock
+from core.errors import Refused
 from notifications.services import Attachment, Mail, notify, notify_many
 
 from .models import AuditionSession, Convocation, Slot
@@ -196,6 +197,8 @@ def _convoke(kind, slot, convocation, now):
     convocation.starts_at, convocation.ends_at, convocation.video_url = slot.terms
     convocation.cancelled = False
     convocation.updated_at = now
+    # The candidate confirmed the terms they were told; these are new and wait for their own confirmation.
+    convocation.acknowledged_at = None
     convocation.save()
     _send(kind, convocation)
 
@@ -204,7 +207,8 @@ def _cancel(convocation, now):
     convocation.sequence += 1
     convocation.cancelled = True
     convocation.updated_at = now
-    convocation.save(update_fields=["sequence", "cancelled", "updated_at"])
+    convocation.acknowledged_at = None
+    convocation.save(update_fields=["sequence", "cancelled", "updated_at", "acknowledged_at"])
     _send("convocation_cancelled", convocation)
 
 
@@ -235,6 +239,33 @@ def publish(session, now=None):
             session.save(update_fields=["version", "published", "published_at"])
             _send_running_order(session)
     return session
+
+
+def acknowledge(convocation, user, sequence, now=None):
+    """The candidate confirms receiving the convocation as shown to them (its ``sequence``); a second time changes
+    nothing and keeps the first confirmation's time.
+
+    Refused to anyone but the candidature's owner, for a convocation cancelled or not yet published, and when an
+    update was published since the page was shown: the candidate confirms a time they have read.
+    """
+    if convocation.candidature.owner_id != user.pk:
+        raise Refused(_("Seul le compte de la candidature peut confirmer la réception de sa convocation."))
+    with transaction.atomic():
+        # The convocation only, as publish() locks its session first: never the two in the other order.
+        current = Convocation.objects.select_for_update(of=("self",)).select_related("session").get(pk=convocation.pk)
+        if current.cancelled or not current.session.published:
+            raise Refused(_("Cette convocation n'est plus en vigueur."))
+        if current.sequence != sequence:
+            raise Refused(
+                _(
+                    "Votre convocation a été modifiée depuis l'affichage de la page : "
+                    "lisez les nouveaux horaires puis confirmez."
+                )
+            )
+        if current.acknowledged_at is None:
+            current.acknowledged_at = clock.now(now)
+            current.save(update_fields=["acknowledged_at"])
+    return current
 
 
 def cancel_session(session, now=None):

@@ -12,10 +12,11 @@ from auditions.jury.models import JuryMember
 from core import clock
 from core.pages import forget_public_pages
 from label import edition_pages, panels
+from label.admin import candidature_audit_children
 from label.models import Status
 from label.signals import status_changed
 
-from .models import AuditionSession, Convocation
+from .models import AuditionSession, Convocation, Slot
 from .services import request_availability
 
 
@@ -71,3 +72,9 @@ def ask_availability_when_shortlisted(sender, candidature, transition, **kwargs)
 home_blocks.register(upcoming_sessions)
 panels.register(CONVOCATIONS_PANEL)
 edition_pages.register(programme_page)
+
+
+@candidature_audit_children.register
+def _session_rows_of_a_candidature():
+    """A candidature's "Historique" in the admin also shows its audition slots."""
+    return ((Slot._meta.label, "candidature"),)

@@ -152,7 +152,8 @@ class Convocation(models.Model):
 
     It belongs to the candidature in the session, not to a slot, so a move to another slot keeps the
     calendar UID and is sent as an update (higher SEQUENCE); candidates, the public programme and its
-    feed read this, never the slots being edited.
+    feed read this, never the slots being edited. The candidate confirms receiving the terms in force
+    (``acknowledged_at``); each new SEQUENCE clears it, as the time it confirmed has changed.
     """
 
     session = models.ForeignKey(
@@ -177,6 +178,12 @@ class Convocation(models.Model):
     cancelled = models.BooleanField(_("annulée"), default=False)
     sent_at = models.DateTimeField(_("envoyée le"), default=timezone.now)
     updated_at = models.DateTimeField(_("dernier envoi le"), default=timezone.now)
+    acknowledged_at = models.DateTimeField(
+        _("réception confirmée le"),
+        null=True,
+        blank=True,
+        help_text=_("Le candidat a confirmé avoir reçu ces horaires ; vide de nouveau à chaque modification envoyée."),
+    )
 
     class Meta:
         verbose_name = _("convocation")

@@ -5,7 +5,6 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -17,22 +16,9 @@ from notifications.services import Mail, notify, notify_many
 
 from .convocations import cancel_session
 from .models import AuditionSession, Availability
+from .queries import open_sessions_for
 
 # --- availability ----------------------------------------------------------------------------
-
-
-def sessions_in_scope(candidature, now=None):
-    """The sessions of the candidature's edition and region that have not ended, answer deadline passed or not."""
-    sessions = AuditionSession.objects.filter(edition_id=candidature.edition_id, ends_at__gt=clock.now(now))
-    if candidature.region_id:
-        sessions = sessions.filter(Q(regions__isnull=True) | Q(regions=candidature.region_id))
-    return sessions.distinct().order_by("starts_at", "pk")
-
-
-def open_sessions_for(candidature, now=None):
-    """The sessions in scope whose answer deadline has not passed."""
-    now = clock.now(now)
-    return sessions_in_scope(candidature, now).exclude(availability_deadline__lte=now)
 
 
 def time_ranges(session):

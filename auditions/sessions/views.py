@@ -5,16 +5,20 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from core import clock
+from core.errors import Refused
 from core.templatetags.paris_time import deadline_phrase
 from label.models import Candidature, Edition, Status
 
-from .convocations import convocation_calendar, running_order, session_ics
+from .convocations import acknowledge, convocation_calendar, running_order, session_ics
 from .forms import SessionAnswerForm, wall_clock
 from .models import AuditionSession, Availability, Convocation
-from .services import open_sessions_for, save_availability, sessions_in_scope
+from .queries import open_sessions_for, sessions_in_scope
+from .services import save_availability
 
 # --- availability ----------------------------------------------------------------------------
 
@@ -167,15 +171,34 @@ def session_feed(request, edition, pk):
 # --- convocation -----------------------------------------------------------------------------
 
 
-@login_required
-def convocation_ics(request, pk):
-    # Only the candidature's owner, as last published; anyone else gets the same 404.
-    convocation = get_object_or_404(
-        Convocation.objects.filter(
-            candidature__owner=request.user, session__published=True, cancelled=False
-        ).select_related("session__edition"),
+def _own_convocation(user, pk):
+    """The convocation in force, as last published, if ``user`` owns its candidature; anyone else gets a 404."""
+    return get_object_or_404(
+        Convocation.objects.filter(candidature__owner=user, session__published=True, cancelled=False).select_related(
+            "session__edition", "candidature"
+        ),
         pk=pk,
     )
+
+
+@login_required
+def convocation_ics(request, pk):
+    convocation = _own_convocation(request.user, pk)
     response = HttpResponse(convocation_calendar(convocation), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="audition-{convocation.pk}.ics"'
     return response
+
+
+@require_POST
+@login_required
+def acknowledge_convocation(request, pk):
+    """ "J'ai bien reçu ma convocation": the owner confirms the time shown; posting it again changes nothing."""
+    convocation = _own_convocation(request.user, pk)
+    shown = request.POST.get("sequence", "")
+    try:
+        acknowledge(convocation, request.user, int(shown) if shown.isdigit() else -1)
+    except Refused as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(request, _("Merci : la réception de votre convocation est confirmée."))
+    return redirect(reverse("label:my_candidatures") + f"#convocation-{convocation.pk}")

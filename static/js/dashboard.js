@@ -11,6 +11,8 @@
   var data = JSON.parse(source.textContent);
   var blue = "#000091";
   var red = "#ce0500";
+  // Room above the plot for the deadline's label, in CSS pixels.
+  var LABEL_BAND = 20;
 
   // The deadline falls at the end of its day: the line runs between that day's bar and the next one.
   var deadlineLine = {
@@ -32,10 +34,13 @@
       context.lineTo(at, area.bottom);
       context.stroke();
       context.setLineDash([]);
+      // The label sits in the band kept free above the bars (layout.padding.top), so no bar runs under it.
       context.fillStyle = red;
       context.font = "bold 12px system-ui, sans-serif";
-      context.textAlign = at > area.right - 60 ? "right" : "left";
-      context.fillText(data.deadlineLabel, at + (context.textAlign === "left" ? 4 : -4), area.top + 12);
+      context.textBaseline = "bottom";
+      var width = context.measureText(data.deadlineLabel).width;
+      context.textAlign = at + width / 2 > chart.width ? "right" : at - width / 2 < 0 ? "left" : "center";
+      context.fillText(data.deadlineLabel, at, area.top - 4);
       context.restore();
     },
   };
@@ -50,6 +55,7 @@
       locale: document.documentElement.lang || "fr",
       maintainAspectRatio: false,
       animation: false,
+      layout: { padding: { top: LABEL_BAND } },
       plugins: { legend: { display: false } },
       scales: {
         x: { ticks: { autoSkip: true, maxRotation: 0 } },

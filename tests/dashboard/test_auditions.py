@@ -4,8 +4,8 @@ shortlisted candidature left without a slot."""
 import pytest
 from django.urls import reverse
 
-from auditions.sessions.convocations import publish
-from auditions.sessions.models import Availability, Slot
+from auditions.sessions.convocations import acknowledge, publish
+from auditions.sessions.models import Availability, Convocation, Slot
 from label.models import Status
 
 from .factories import available, candidature, edition_2020, future_session, region
@@ -41,11 +41,11 @@ def test_sessions_and_the_shortlisted_left_without_a_slot(organiser_client):
     context = organiser_client.get(reverse("dashboard:edition", kwargs={"edition": edition.slug})).context
 
     assert [
-        (row.title, row.slot_count, row.placed_count, row.convocation_count, row.published)
+        (row.title, row.slot_count, row.placed_count, row.convocation_count, row.acknowledged_count, row.published)
         for row in context["sessions"]
     ] == [
-        ("Auditions passées", 1, 1, 0, False),
-        ("Auditions Hauts-de-France", 3, 1, 1, True),
+        ("Auditions passées", 1, 1, 0, 0, False),
+        ("Auditions Hauts-de-France", 3, 1, 1, 0, True),
     ]
     assert [
         (row.candidature.reference, [(getattr(where, "title", None), reason) for where, reason in row.reasons])
@@ -82,3 +82,40 @@ def test_a_candidature_without_a_session_to_come_is_told_why(organiser_client):
     assert [(row.candidature, row.reasons) for row in organiser_client.get(url).context["unplaced"]] == [
         (waiting, [(None, "les sessions d'auditions qui la concernent sont passées")])
     ]
+
+
+def test_convocations_sent_and_acknowledged_equal_their_rows_and_the_admin_lists(organiser_client):
+    edition = edition_2020()
+    session = future_session(edition, slots=4)
+    other = future_session(edition, days=21, title="Auditions Normandie", slots=1)
+    placed = [shortlisted(edition, f"LTI-2020-000{index}") for index in range(1, 6)]
+    for slot, placed_there in zip([*session.slots.order_by("starts_at"), *other.slots.all()], placed, strict=True):
+        Slot.objects.filter(pk=slot.pk).update(candidature=placed_there)
+    publish(session)
+    publish(other)
+    for confirming in placed[:2] + placed[4:]:
+        convocation = Convocation.objects.get(candidature=confirming)
+        acknowledge(convocation, confirming.owner, convocation.sequence)
+    # Left the session after acknowledging: cancelled, so counted in neither column.
+    Slot.objects.filter(candidature=placed[0]).update(candidature=None)
+    publish(session)
+
+    rows = organiser_client.get(reverse("dashboard:edition", kwargs={"edition": edition.slug})).context["sessions"]
+
+    in_force = Convocation.objects.filter(cancelled=False)
+    expected = [
+        (
+            in_force.filter(session=row).count(),
+            in_force.filter(session=row, acknowledged_at__isnull=False).count(),
+        )
+        for row in rows
+    ]
+    admin_counts = [
+        (
+            organiser_client.get(row.convocations_url).context["cl"].result_count,
+            organiser_client.get(row.acknowledged_url).context["cl"].result_count,
+        )
+        for row in rows
+    ]
+    assert [(row.convocation_count, row.acknowledged_count) for row in rows] == expected == admin_counts
+    assert expected == [(3, 1), (1, 1)]

@@ -1,11 +1,16 @@
 """The edition's figures on a small known data set: the funnel (equal to the admin's filtered lists), the
 regions, the drafts left, the submissions per day and the steps of the year."""
 
+import re
+
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from dashboard.candidatures import Day, RegionRow
 from label.models import Candidature, Level, Milestone, Status
+from notifications.models import WorkerHeartbeat
+from tests.conftest import text
 from tests.jury.factories import JuryFactory
 from tests.label.factories import CandidatureFactory
 
@@ -196,3 +201,25 @@ def test_the_editions_list_newest_first_with_their_state_and_counts(organiser_cl
         ("Bretagne 2020", "open", 1, 1, 0),
         ("Hauts-de-France 2020", "open", 4, 14, 4),
     ]
+
+
+@pytest.mark.parametrize(
+    ("language", "levels"),
+    [("fr", ["Or : 2", "Argent : 1", "Bronze : 1"]), ("en", ["Gold: 2", "Silver: 1", "Bronze: 1"])],
+)
+def test_the_laureates_per_level_read_with_the_separator_of_the_page_s_language(
+    organiser_client, edition, language, levels
+):
+    organiser_client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    (parts,) = re.findall(r'<ul class="funnel-parts"[^>]*>(.*?)</ul>', text(page(organiser_client, edition)), re.S)
+    assert [" ".join(re.sub(r"<[^>]+>", " ", item).split()) for item in re.findall(r"<li>(.*?)</li>", parts)] == levels
+
+
+def test_a_silent_worker_s_last_sign_of_life_reads_1er_on_the_first_of_the_month(organiser_client, edition, clock):
+    WorkerHeartbeat.objects.create(hostname="celery@worker", last_seen=paris(2026, 11, 1, 10, 5))
+    clock.set(paris(2026, 11, 2, 9))
+    alert = re.search(r'<p class="alert alert-danger" role="alert">(.*?)</p>', text(page(organiser_client, edition)))
+    assert alert.group(1) == (
+        "Le worker Celery ne donne plus signe de vie depuis le dimanche 1er novembre 2026 à 10:05 : "
+        "les courriels ne partent plus."
+    )

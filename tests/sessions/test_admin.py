@@ -10,7 +10,7 @@ from django.utils.html import escape
 
 from audit import trail
 from auditions.sessions import convocations
-from auditions.sessions.models import AuditionSession, Availability, Slot
+from auditions.sessions.models import AuditionSession, Availability, Convocation, Slot
 from label.models import Status
 from notifications.models import Notification
 from tests.conftest import messages_of
@@ -427,3 +427,33 @@ def test_a_published_session_reminds_that_changes_are_sent_on_republishing(organ
         "session republiée (action « Publier / envoyer les convocations »)."
     )
     assert Notification.objects.count() == 0
+
+
+def test_the_convocations_list_says_whose_receipt_is_confirmed_and_filters_on_it(organiser_client):
+    session = make_session()
+    edition = session.edition
+    confirmed, waiting = shortlisted(edition, territory_name="Roubaix"), shortlisted(edition, territory_name="Lille")
+    for minutes, candidature in ((0, confirmed), (25, waiting)):
+        starts_at = at(14, minutes)
+        Slot.objects.create(
+            session=session, starts_at=starts_at, ends_at=starts_at + timedelta(minutes=20), candidature=candidature
+        )
+    convocations.publish(session)
+    told = Convocation.objects.get(candidature=confirmed)
+    convocations.acknowledge(told, confirmed.owner, told.sequence, now=at(9, days=1))
+    url = reverse("admin:auditions_convocation_changelist")
+
+    def listed(**filters):
+        changelist = organiser_client.get(url, filters).context["cl"]
+        rows = changelist.result_list
+        return [(row.candidature.territory_name, changelist.model_admin.acknowledgement(row)) for row in rows]
+
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    assert listed(reception="confirmed") == [
+        (
+            "Roubaix",
+            '<span class="lti-badge lti-badge--good">Confirmée</span> '
+            f'<span class="lti-nowrap">{tomorrow:%d/%m/%Y} 09:00</span>',
+        ),
+    ]
+    assert listed(reception="waiting") == [("Lille", '<span class="lti-badge lti-badge--muted">Non confirmée</span>')]

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.db.models import F
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -20,7 +21,10 @@ from icalendar import Calendar
 
 from auditions.sessions import convocations, services
 from auditions.sessions.models import AuditionSession, Convocation, Slot
+from core.errors import Refused
+from core.templatetags.paris_time import paris_datetime
 from notifications.models import Notification
+from tests.conftest import messages_of
 from tests.jury.factories import JuryFactory, JuryMemberFactory, shortlisted
 from tests.label.factories import EditionFactory
 
@@ -111,13 +115,20 @@ def feed(client, session):
     return parsed(client.get(url).content)
 
 
-def section(session, starts_at, link=VISIO):
-    """The whole convocation section of /mes-candidatures/ for an audition at ``starts_at``."""
+ACKNOWLEDGE = (
+    "J'ai bien reçu ma convocation Confirmez-nous votre présence à cet horaire. "
+    "En cas d'empêchement, prévenez les organisateurs au plus vite."
+)
+
+
+def section(session, starts_at, link=VISIO, receipt=ACKNOWLEDGE):
+    """The whole convocation section of /mes-candidatures/ for an audition at ``starts_at``, not yet acknowledged
+    unless ``receipt`` says otherwise."""
     day = date_format(starts_at.astimezone(PARIS), "l j F Y")
     return (
         f"Convocation : audition le {day} à {starts_at.astimezone(PARIS):%H:%M} (heure de Paris) "
         f"{session.title} Pitch de 10 minutes, puis 10 minutes de questions du jury. "
-        f"Lien de la visioconférence : {link} Ajouter à mon agenda (fichier iCal de la convocation)"
+        f"Lien de la visioconférence : {link} Ajouter à mon agenda (fichier iCal de la convocation) {receipt}"
     )
 
 
@@ -496,3 +507,105 @@ def test_the_session_page_with_convocations_costs_the_same_with_1_and_40_rows(or
         "annulation à envoyer": 1,
         "à envoyer · annulation à envoyer": 1,
     }
+
+
+# --- the candidate confirms receiving their convocation ---------------------------------------
+
+
+def acknowledge(client, candidature, sequence=None, user=None):
+    """POST "J'ai bien reçu ma convocation" for ``candidature``'s convocation, as its owner unless ``user``."""
+    client.force_login(user or candidature.owner)
+    convocation = Convocation.objects.get(candidature=candidature)
+    shown = convocation.sequence if sequence is None else sequence
+    return client.post(reverse("auditions:convocation_acknowledge", kwargs={"pk": convocation.pk}), {"sequence": shown})
+
+
+def acknowledged_at(candidature):
+    return Convocation.objects.get(candidature=candidature).acknowledged_at
+
+
+def received(when):
+    return f"Réception confirmée le {paris_datetime(when)}"
+
+
+def test_the_owner_confirms_receiving_their_convocation_and_a_second_click_keeps_the_first(client, session, clock):
+    roubaix, lille = candidatures(session)
+    first = timezone.now().replace(microsecond=0)
+    clock.set(first)
+
+    response = acknowledge(client, roubaix)
+
+    pk = Convocation.objects.get(candidature=roubaix).pk
+    assert (response.status_code, response["Location"]) == (302, f"{reverse('label:my_candidatures')}#convocation-{pk}")
+    assert messages_of(client.get(response["Location"])) == ["Merci : la réception de votre convocation est confirmée."]
+    assert convocation_sections(client, roubaix) == [section(session, at(session, 14), receipt=received(first))]
+    clock.set(first + timedelta(hours=2))
+    assert acknowledge(client, roubaix).status_code == 302
+    assert (acknowledged_at(roubaix), acknowledged_at(lille)) == (first, None)
+
+
+def test_nobody_else_confirms_a_convocation_and_only_a_post_with_its_token_does(client, session):
+    roubaix, lille = candidatures(session)
+    url = reverse("auditions:convocation_acknowledge", kwargs={"pk": Convocation.objects.get(candidature=roubaix).pk})
+
+    assert acknowledge(client, roubaix, user=lille.owner).status_code == 404
+    client.force_login(roubaix.owner)
+    assert client.get(url).status_code == 405
+    checked = Client(enforce_csrf_checks=True)
+    checked.force_login(roubaix.owner)
+    assert checked.post(url, {"sequence": 0}).status_code == 403
+    client.logout()
+    assert client.post(url, {"sequence": 0})["Location"].startswith(reverse("accounts:login"))
+    assert acknowledged_at(roubaix) is None
+
+
+def test_a_move_published_since_asks_for_a_new_confirmation_of_the_new_time(client, session):
+    roubaix, lille = candidatures(session)
+    acknowledge(client, roubaix)
+    acknowledge(client, lille)
+    lille_received = acknowledged_at(lille)
+    Slot.objects.filter(candidature=roubaix).update(candidature=None)
+    Slot.objects.filter(pk=empty_slot(session, 14, 50).pk).update(candidature=roubaix)
+
+    convocations.publish(session)
+
+    assert (Convocation.objects.get(candidature=roubaix).sequence, acknowledged_at(roubaix)) == (1, None)
+    assert acknowledged_at(lille) == lille_received
+    assert convocation_sections(client, roubaix) == [section(session, at(session, 14, 50))]
+
+
+def test_confirming_a_time_changed_since_the_page_was_shown_is_refused(client, session):
+    roubaix, _lille = candidatures(session)
+    Slot.objects.filter(candidature=roubaix).update(candidature=None)
+    Slot.objects.filter(pk=empty_slot(session, 14, 50).pk).update(candidature=roubaix)
+    convocations.publish(session)
+
+    response = acknowledge(client, roubaix, sequence=0)
+
+    assert messages_of(client.get(response["Location"])) == [
+        "Votre convocation a été modifiée depuis l'affichage de la page : lisez les nouveaux horaires puis confirmez."
+    ]
+    assert acknowledged_at(roubaix) is None
+
+
+def test_a_cancelled_convocation_can_no_longer_be_confirmed(client, session):
+    roubaix, _lille = candidatures(session)
+    Slot.objects.filter(candidature=roubaix).update(candidature=None)
+    convocations.publish(session)
+
+    assert acknowledge(client, roubaix).status_code == 404
+    assert acknowledged_at(roubaix) is None
+
+
+def test_the_service_refuses_another_account_and_a_convocation_no_longer_in_force(session):
+    roubaix, lille = candidatures(session)
+    theirs = Convocation.objects.get(candidature=roubaix)
+    with pytest.raises(Refused) as refusal:
+        convocations.acknowledge(theirs, lille.owner, theirs.sequence)
+    assert refusal.value.message == "Seul le compte de la candidature peut confirmer la réception de sa convocation."
+    Slot.objects.filter(candidature=roubaix).update(candidature=None)
+    convocations.publish(session)
+    cancelled = Convocation.objects.get(candidature=roubaix)
+    with pytest.raises(Refused) as refusal:
+        convocations.acknowledge(cancelled, roubaix.owner, cancelled.sequence)
+    assert (refusal.value.message, acknowledged_at(roubaix)) == ("Cette convocation n'est plus en vigueur.", None)
