@@ -87,7 +87,9 @@ def _values(spec, today):
         "opens_at": data.instant(spec["opens"], today),
         "closes_at": data.instant(spec["closes"], today),
         "contact_email": data.email(spec["contact"]),
-        "rules_url": spec["rules"],
+        # The rules are a page of the site; a link to an outside document from an earlier run goes.
+        "rules_text": spec["rules"],
+        "rules_url": "",
         "published": spec["published"],
     }
 

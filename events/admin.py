@@ -11,12 +11,13 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from core import uploads
-from core.admin_cells import address, badge
+from core.admin_cells import address, badge, collated_filter, moment_column
 from core.errors import Refused
 from core.read_only_admin import ReadOnlyAdmin
 
 from . import services
 from .models import Event, EventPartner, Partner, ProgrammeItem, Region, Registration
+from .regions import collation_key
 
 Status = Registration.Status
 Attendance = Registration.Attendance
@@ -139,13 +140,13 @@ class EventAdmin(admin.ModelAdmin):
         "kind",
         "region",
         "city",
-        "starts_at",
+        moment_column(Event, "starts_at"),
         "publication",
         "on_site_count",
         "online_count",
         "waitlisted_count",
     )
-    list_filter = ("kind", "region", "published", "mode")
+    list_filter = ("kind", ("region", collated_filter(collation_key)), "published", "mode")
     search_fields = ("title", "city")
     list_select_related = ("region",)
     ordering = ("-starts_at",)
@@ -259,7 +260,7 @@ class RegistrationAdmin(admin.ModelAdmin):
         "organisation",
         "attendance",
         "status_badge",
-        "created_at",
+        moment_column(Registration, "created_at"),
     )
     list_display_links = ("full_name",)
     list_filter = ("event", "status", "attendance")

@@ -16,8 +16,10 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import is_organiser
 from audit.admin import AuditedAdmin, ask_reason
-from core.admin_cells import badge, clipped, unbroken
+from core.admin_cells import badge, clipped, collated_filter, moment, moment_column, unbroken
+from core.hooks import Hook
 from core.read_only_admin import ReadOnlyAdmin
+from events.regions import collation_key
 
 from . import services, workflow
 from .exports import CandidatureExport, csv_lines, export_name, xlsx_bytes
@@ -81,7 +83,15 @@ def edition_figures(edition):
 class EditionAdmin(AuditedAdmin):
     audit_children = (("label.Criterion", "edition"), ("label.Milestone", "edition"))
 
-    list_display = ("name", "year", "code", "opens_at", "closes_at", "published", "candidature_count")
+    list_display = (
+        "name",
+        "year",
+        "code",
+        moment_column(Edition, "opens_at"),
+        moment_column(Edition, "closes_at"),
+        "published",
+        "candidature_count",
+    )
     list_filter = ("published", "year")
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
@@ -91,7 +101,8 @@ class EditionAdmin(AuditedAdmin):
     fieldsets = (
         (None, {"fields": ("name", "slug", ("year", "code"), "tagline", "published")}),
         (_("Calendrier"), {"fields": ("opens_at", "closes_at")}),
-        (_("Textes de l'appel"), {"fields": ("description", "eligibility", "rules_url", "contact_email")}),
+        (_("Textes de l'appel"), {"fields": ("description", "eligibility", "contact_email")}),
+        (_("Règlement"), {"fields": ("rules_text", "rules_url")}),
         (_("Lauréats"), {"fields": ("laureate_levels", "target_laureates", "last_reference_number")}),
     )
     inlines = (CriterionInline, MilestoneInline)
@@ -182,28 +193,17 @@ class StagedDecisionFilter(admin.SimpleListFilter):
         return queryset
 
 
-# The list shows each status in words; the tone of its badge only helps the eye (static/css/admin.css).
-STATUS_TONES = {
-    Status.DRAFT: "muted",
-    Status.SUBMITTED: "info",
-    Status.ELIGIBLE: "info",
-    Status.INELIGIBLE: "bad",
-    Status.SHORTLISTED: "progress",
-    Status.AUDITIONED: "progress",
-    Status.LAUREATE: "good",
-    Status.NOT_RETAINED: "bad",
-    Status.WITHDRAWN: "muted",
-}
+# The rows of higher rooms (the jury's assignments, the sessions' slots…) whose audit entries a candidature's
+# "Historique" shows with its own: each provider, registered from its room's hooks, returns
+# ``(model label, key of the candidature)`` pairs.
+candidature_audit_children = Hook()
 
 
 @admin.register(Candidature)
 class CandidatureAdmin(AuditedAdmin):
-    audit_children = (
-        ("auditions.ConflictOfInterest", "candidature"),
-        ("auditions.Assignment", "candidature"),
-        ("auditions.Evaluation", "candidature"),
-        ("auditions.Slot", "candidature"),
-    )
+    @property
+    def audit_children(self):
+        return tuple(child for provider in candidature_audit_children for child in provider())
 
     # Fits 1280 px beside the filters; the region is a filter, and a column of the exports.
     list_display = (
@@ -212,10 +212,17 @@ class CandidatureAdmin(AuditedAdmin):
         "title",
         "status_badge",
         "staged_decision",
-        "submitted_at",
+        moment_column(Candidature, "submitted_at"),
     )
     list_display_links = ("reference_code", "territory_name")
-    list_filter = ("edition", "status", "outcome_level", StagedDecisionFilter, "region", "territory_kind")
+    list_filter = (
+        "edition",
+        "status",
+        "outcome_level",
+        StagedDecisionFilter,
+        ("region", collated_filter(collation_key)),
+        "territory_kind",
+    )
     search_fields = ("reference", "territory_name", "project_title", "contact_name", "contact_email")
     list_select_related = ("region",)
     list_per_page = 50
@@ -305,7 +312,8 @@ class CandidatureAdmin(AuditedAdmin):
 
     @admin.display(description=_("état"), ordering="status")
     def status_badge(self, obj):
-        return badge(STATUS_TONES[obj.status], obj.get_status_display())
+        # In words; the tone the workflow declares for the status only helps the eye (static/css/admin.css).
+        return badge(workflow.STATES[obj.status].tone, obj.get_status_display())
 
     @admin.display(description=_("décision préparée"), ordering="staged_transition")
     def staged_decision(self, obj):
@@ -528,7 +536,7 @@ class ConsentAdmin(ReadOnlyAdmin):
 
     @admin.display(description=_("le"), ordering="at")
     def moment(self, obj):
-        return unbroken(formats.localize(timezone.localtime(obj.at)))
+        return unbroken(moment(obj.at))
 
 
 @admin.register(Theme)
@@ -537,8 +545,14 @@ class ThemeAdmin(admin.ModelAdmin):
 
     list_display = ("name", "slug", "order", "active", "project_count")
     list_editable = ("order", "active")
-    prepopulated_fields = {"slug": ("name",)}
     search_fields = ("name",)
+
+    def get_readonly_fields(self, request, obj=None):
+        # Shared ?theme= links carry the slug: it is given once, at creation.
+        return ("slug",) if obj is not None else ()
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return {} if obj is not None else {"slug": ("name",)}
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(project_count=Count("candidatures"))

@@ -149,12 +149,12 @@ class ContactForm(StepForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        rules_url = self.instance.edition.rules_url
-        if rules_url:
+        rules = self.instance.edition.rules_link()
+        if rules:
             # Beside the label rather than in it: the error summary repeats labels inside its own links.
             self.fields["consent_rules"].help_text = format_html(
                 '<a href="{}" target="_blank" rel="noopener">{}</a>',
-                rules_url,
+                rules,
                 _("Lire le règlement de l'appel (nouvel onglet)"),
             )
 

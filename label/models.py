@@ -7,6 +7,7 @@ from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce, Greatest
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -52,6 +53,15 @@ class Edition(models.Model):
         help_text=_(
             "Adresse publique du règlement (page ou PDF) : lien « Lire le règlement » de la page de l'appel "
             "et de l'engagement que le candidat coche."
+        ),
+    )
+    rules_text = models.TextField(
+        _("règlement de l'appel (texte)"),
+        blank=True,
+        help_text=_(
+            "Publié par le site sur sa propre page, que le lien « Lire le règlement » ouvre alors à la place de "
+            "l'adresse ci-dessous. Un paragraphe par bloc séparé d'une ligne vide ; une ligne qui commence par "
+            "« ## » devient un titre (## Article 1 – Objet)."
         ),
     )
     forum = models.ForeignKey(
@@ -106,6 +116,13 @@ class Edition(models.Model):
 
     def has_opened(self, now=None):
         return clock.now(now) >= self.opens_at
+
+    def rules_link(self):
+        """Where "Lire le règlement" leads: the site's rules page when the edition carries its text, else
+        ``rules_url``; "" when the edition has neither."""
+        if self.rules_text.strip():
+            return reverse("label:rules", kwargs={"edition": self.slug})
+        return self.rules_url
 
     def reference_for(self, number):
         """The human reference of this edition's ``number``-th submission: LTI-2020-0042 or LTI-2020-HDF-0042."""
@@ -218,6 +235,21 @@ class Theme(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        # Receivers of post_save, called inside, still see whether this save renames the theme.
+        super().save(*args, **kwargs)
+        self._name_as_read = self.name
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        theme = super().from_db(db, field_names, values)
+        theme._name_as_read = theme.name if "name" in field_names else None
+        return theme
+
+    def renamed(self):
+        """Whether the name differs from the one read from the database (a theme never read counts as renamed)."""
+        return getattr(self, "_name_as_read", None) != self.name
 
 
 class Status(models.TextChoices):
@@ -500,6 +532,7 @@ class Consent(models.Model):
     class Purpose(models.TextChoices):
         PUBLICATION = "publication", _("Publication du projet")
         RULES = "rules", _("Acceptation du règlement")
+        PROJECT_PAGE = "project_page", _("Publication de la fiche projet")
 
     candidature = models.ForeignKey(
         Candidature, on_delete=models.CASCADE, related_name="consents", verbose_name=_("candidature")

@@ -1,11 +1,12 @@
 from django.urls import path
 
-from . import views
+from . import edition_pages, views
 
 app_name = "label"
 
 urlpatterns = [
     path("label/<slug:edition>/", views.call, name="call"),
+    path("label/<slug:edition>/reglement/", edition_pages.rules, name="rules"),
     path("label/<slug:edition>/candidater/", views.apply, name="apply"),
     path("label/<slug:edition>/candidater/recapitulatif/", views.recap, name="recap"),
     path("label/<slug:edition>/candidater/<slug:step>/", views.step, name="step"),

@@ -5,7 +5,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from core.admin_cells import address, clipped
+from core.admin_cells import address, clipped, moment_column
 
 from . import services
 from .health import worker_state
@@ -48,13 +48,13 @@ class ErrorKindFilter(admin.SimpleListFilter):
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
     list_display = (
-        "created_at",
+        moment_column(Notification, "created_at"),
         "kind_code",
         "recipient_address",
         "short_subject",
         "status_badge",
         "short_error",
-        "sent_at",
+        moment_column(Notification, "sent_at"),
     )
     list_filter = ("status", ErrorKindFilter, "kind", "bulk", ("created_at", admin.DateFieldListFilter))
     search_fields = ("recipient", "subject", "last_error")

@@ -10,14 +10,12 @@ from django.db.models.functions import Coalesce
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import formats
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from audit.admin import AuditedAdmin, ask_reason
-from core.admin_cells import badge, clipped, unbroken
-from core.clock import in_paris
+from core.admin_cells import badge, clipped, moment, moment_column, unbroken
 
 from . import services
 from .models import Assignment, ConflictOfInterest, Evaluation, Jury, JuryMember, Score
@@ -38,8 +36,8 @@ def _ranking_url(jury):
     return reverse("jury:ranking") + f"?jury={jury.pk}"
 
 
-def _short_datetime(moment):
-    return formats.date_format(in_paris(moment), "SHORT_DATETIME_FORMAT")
+def _short_datetime(value):
+    return moment(value, "SHORT_DATETIME_FORMAT")
 
 
 def _person(user):
@@ -303,7 +301,14 @@ class PairCells:
 
 @admin.register(ConflictOfInterest)
 class ConflictOfInterestAdmin(PairCells, AuditedAdmin):
-    list_display = ("juror_name", "reference", "territory", "declared_by_name", "short_reason", "created_at")
+    list_display = (
+        "juror_name",
+        "reference",
+        "territory",
+        "declared_by_name",
+        "short_reason",
+        moment_column(ConflictOfInterest, "created_at"),
+    )
     list_display_links = ("juror_name", "reference")
     list_filter = ("candidature__edition", ("juror", admin.RelatedOnlyFieldListFilter), "created_at")
     search_fields = (
@@ -413,7 +418,14 @@ class EvaluationStateFilter(admin.SimpleListFilter):
 @admin.register(Assignment)
 class AssignmentAdmin(PairCells, AuditedAdmin):
     form = AssignmentForm
-    list_display = ("juror_name", "reference", "territory", "jury", "evaluation_state", "created_at")
+    list_display = (
+        "juror_name",
+        "reference",
+        "territory",
+        "jury",
+        "evaluation_state",
+        moment_column(Assignment, "created_at"),
+    )
     list_display_links = ("juror_name", "reference")
     list_filter = ("jury", ("juror", admin.RelatedOnlyFieldListFilter), EvaluationStateFilter)
     search_fields = ("juror__full_name", "juror__email", "candidature__reference", "candidature__territory_name")
@@ -485,7 +497,7 @@ class EvaluationAdmin(AuditedAdmin):
         "jury",
         "status_badge",
         "weighted_total",
-        "submitted_at",
+        moment_column(Evaluation, "submitted_at"),
     )
     list_display_links = ("juror_name", "candidature_reference")
     list_filter = ("status", "assignment__jury", ("assignment__juror", admin.RelatedOnlyFieldListFilter))

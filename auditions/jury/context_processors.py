@@ -6,11 +6,12 @@ from .models import JuryMember
 
 
 def jury_space(request):
-    """Staff always see the link; others only when they belong to a jury (one query, only if a template asks)."""
+    """Only members of a jury see the link, staff included (one query, only if a template asks).
+
+    Organisers who sit on no jury reach the ranking from their own links (dashboard, "Classement", admin).
+    """
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"show_jury_space": False}
-    if user.is_staff:
-        return {"show_jury_space": True}
     member = JuryMember.objects.active().filter(user=user)
     return {"show_jury_space": SimpleLazyObject(member.exists)}

@@ -5,12 +5,13 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import SetPasswordForm
 from django.contrib.auth.views import redirect_to_login
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
@@ -35,11 +36,31 @@ def _count_of(assignments):
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
+class ScoringProgress(models.TextChoices):
+    """Where the juror stands on an assigned dossier: no evaluation yet, or its evaluation's status."""
+
+    TODO = "todo", gettext_lazy("à évaluer")
+    DRAFT = Evaluation.Status.DRAFT.value, gettext_lazy("brouillon")
+    SUBMITTED = Evaluation.Status.SUBMITTED.value, gettext_lazy("soumise")
+
+    @property
+    def tone(self):
+        return PROGRESS_TONES[self]
+
+
+# The Bootstrap colour of each state's badge: the word says the state, the colour only helps the eye.
+PROGRESS_TONES = {
+    ScoringProgress.TODO: "secondary",
+    ScoringProgress.DRAFT: "warning",
+    ScoringProgress.SUBMITTED: "success",
+}
+
+
 def _state(assignment):
     evaluation = getattr(assignment, "evaluation", None)
     if evaluation is None:
-        return "todo"
-    return evaluation.status
+        return ScoringProgress.TODO
+    return ScoringProgress(evaluation.status)
 
 
 @login_required

@@ -1,8 +1,9 @@
 """The organisers' lists in the admin: their columns, a title cut with its whole text kept, statuses in words."""
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings
@@ -15,6 +16,7 @@ from accounts.models import SecurityEvent
 from auditions.jury.models import ConflictOfInterest, Evaluation
 from auditions.sessions.models import AuditionSession, Convocation, Slot
 from events.models import Registration
+from events.regions import REGIONS, collation_key
 from label.models import Candidature, Level, Status
 from notifications.models import Notification
 from tests.events.factories import EventFactory, RegistrationFactory
@@ -199,6 +201,7 @@ LISTS = {
         "session",
         "horaire (heure de Paris)",
         "état",
+        "réception",
         "dernier envoi le",
     ],
     "events/registration": [
@@ -265,16 +268,17 @@ def test_the_candidature_list_cuts_a_long_title_but_keeps_it_whole_for_hover_and
 def test_the_candidature_list_says_each_status_in_words_on_its_badge(organiser_client):
     candidatures = fill_every_list()
     html = organiser_client.get(changelist("label/candidature"), {"o": "1"}).content.decode()
+    # The tone each status has in the workflow (label/workflow.py), the one table of them.
     assert cells(html, "status_badge") == [
-        '<span class="lti-badge lti-badge--muted">Brouillon</span>',
-        '<span class="lti-badge lti-badge--info">Déposée</span>',
-        '<span class="lti-badge lti-badge--info">Recevable</span>',
-        '<span class="lti-badge lti-badge--bad">Non recevable</span>',
-        '<span class="lti-badge lti-badge--progress">Présélectionnée</span>',
-        '<span class="lti-badge lti-badge--progress">Auditionnée</span>',
-        '<span class="lti-badge lti-badge--good">Lauréate</span>',
-        '<span class="lti-badge lti-badge--bad">Non retenue</span>',
-        '<span class="lti-badge lti-badge--muted">Retirée</span>',
+        '<span class="lti-badge lti-badge--pending">Brouillon</span>',
+        '<span class="lti-badge lti-badge--active">Déposée</span>',
+        '<span class="lti-badge lti-badge--active">Recevable</span>',
+        '<span class="lti-badge lti-badge--closed">Non recevable</span>',
+        '<span class="lti-badge lti-badge--active">Présélectionnée</span>',
+        '<span class="lti-badge lti-badge--active">Auditionnée</span>',
+        '<span class="lti-badge lti-badge--active">Lauréate</span>',
+        '<span class="lti-badge lti-badge--closed">Non retenue</span>',
+        '<span class="lti-badge lti-badge--closed">Retirée</span>',
     ]
     draft, submitted = (
         reverse("admin:label_candidature_change", args=[candidatures[status].pk]) + "?_changelist_filters=o%3D1"
@@ -299,7 +303,7 @@ def test_the_candidature_list_in_english(organiser_client):
         "submitted on",
     ]
     assert cells(response.content.decode(), "status_badge") == [
-        '<span class="lti-badge lti-badge--progress">Shortlisted</span>'
+        '<span class="lti-badge lti-badge--active">Shortlisted</span>'
     ]
 
 
@@ -455,3 +459,51 @@ def test_slots_and_convocations_are_looked_up_there_and_changed_only_through_the
     html = organiser_client.get(changelist("auditions/slot")).content.decode()
     session = reverse("admin:auditions_auditionsession_change", args=[slot.session_id])
     assert cells(html, "session_link")[0] == f'<a href="{session}">Auditions régionales Hauts-de-France</a>'
+
+
+# --- dates as French readers write them, regions in French order ---------------------------------------------
+
+FIRST_OF_NOVEMBER = datetime(2026, 11, 1, 14, 5, tzinfo=ZoneInfo("Europe/Paris"))
+
+
+def test_the_lists_write_the_first_of_the_month_as_1er_in_paris_time(organiser_client):
+    CandidatureFactory(status=Status.SUBMITTED, reference="LTI-2026-0001", submitted_at=FIRST_OF_NOVEMBER)
+    Notification.objects.create(
+        kind="results", recipient="a@ville.example", language="fr", subject="Résultats", body_text="Bonjour,"
+    )
+    Notification.objects.update(created_at=FIRST_OF_NOVEMBER - timedelta(hours=14))
+
+    candidatures = organiser_client.get(changelist("label/candidature")).content.decode()
+    assert cells(candidatures, "submitted_at") == ["1er novembre 2026 14:05"]
+    # 00:05 in Paris on the 1st is still 31 October in UTC: the list reads it in Paris time.
+    outbox = organiser_client.get(changelist("notifications/notification")).content.decode()
+    assert re.findall(r'<th class="field-created_at"><a href="[^"]+">(.*?)</a></th>', outbox) == [
+        "1er novembre 2026 00:05"
+    ]
+
+
+def test_the_lists_keep_english_dates_english(organiser_client):
+    CandidatureFactory(status=Status.SUBMITTED, reference="LTI-2026-0001", submitted_at=FIRST_OF_NOVEMBER)
+    organiser_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = organiser_client.get(changelist("label/candidature")).content.decode()
+    assert cells(html, "submitted_at") == ["Nov. 1, 2026, 2:05 p.m."]
+
+
+def test_a_list_without_a_date_shows_the_empty_value(organiser_client):
+    CandidatureFactory(status=Status.DRAFT)
+    html = organiser_client.get(changelist("label/candidature")).content.decode()
+    assert cells(html, "submitted_at") == ["-"]
+
+
+def region_filter_choices(response):
+    """The region filter's choices, as listed beside the list, "Tous" and "-" (none given) left out."""
+    (region,) = [spec for spec in response.context["cl"].filter_specs if spec.title == "région"]
+    return [str(choice["display"]) for choice in region.choices(response.context["cl"])][1:-1]
+
+
+@pytest.mark.parametrize("name", ["label/candidature", "events/event"])
+def test_the_region_filters_list_the_regions_in_french_dictionary_order(organiser_client, name):
+    response = organiser_client.get(changelist(name))
+    choices = region_filter_choices(response)
+    assert choices == sorted((region for _code, region in REGIONS), key=collation_key)
+    assert choices[8:11] == ["Hauts-de-France", "Île-de-France", "La Réunion"]

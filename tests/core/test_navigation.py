@@ -6,6 +6,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from lxml import html
 
 from accounts.roles import ORGANISER_GROUP
+from auditions.jury.models import JuryMember
 from tests.factories import OrganiserFactory, UserFactory
 from tests.jury.factories import JuryMemberFactory
 from tests.label.factories import CandidatureFactory, EditionFactory
@@ -81,15 +82,29 @@ def test_a_juror_who_owns_a_candidature_keeps_the_link_to_it(client):
 
 def test_an_organiser_sees_the_dashboard_the_ranking_and_the_admin_but_no_candidatures(client):
     client.force_login(OrganiserFactory(full_name="Claire Martin"))
-    assert sections(client) == [*PUBLIC, "Espace jury", "Tableau de bord", "Classement", "Administration"]
+    assert sections(client) == [*PUBLIC, "Tableau de bord", "Classement", "Administration"]
     links = header(client).xpath(f"{MAIN_ROW}//a/@href")
     assert links[-3:] == ["/organisation/", "/jury/classement/", "/admin/"]
+
+
+def test_an_organiser_who_sits_on_a_jury_also_gets_the_jury_space(client):
+    organiser = OrganiserFactory()
+    JuryMemberFactory(user=organiser)
+    client.force_login(organiser)
+    assert sections(client) == [*PUBLIC, "Espace jury", "Tableau de bord", "Classement", "Administration"]
+
+
+def test_an_organiser_whose_jury_invitation_was_declined_gets_no_jury_space(client):
+    organiser = OrganiserFactory()
+    JuryMemberFactory(user=organiser, state=JuryMember.State.DECLINED)
+    client.force_login(organiser)
+    assert sections(client) == [*PUBLIC, "Tableau de bord", "Classement", "Administration"]
 
 
 def test_staff_outside_the_organisers_group_get_the_admin_but_not_the_organisers_pages(client):
     client.force_login(UserFactory(is_staff=True))
     assert Group.objects.get(name=ORGANISER_GROUP).user_set.count() == 0
-    assert sections(client) == [*PUBLIC, "Espace jury", "Administration"]
+    assert sections(client) == [*PUBLIC, "Administration"]
 
 
 def test_a_session_still_owing_its_code_shows_only_the_public_sections_and_log_out(client):

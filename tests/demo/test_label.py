@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core import mail
 from django.utils import timezone
+from lxml import html
 
 from accounts.models import User
 from demo import editions, events, people
@@ -156,3 +157,16 @@ def test_the_territory_accounts_log_in_with_the_demo_password():
     seed()
 
     assert User.objects.get(email="dunkerque@label-demo.example").check_password(people.PASSWORD)
+
+
+def test_every_demo_edition_publishes_its_rules_as_a_page_linked_from_its_call(client):
+    seed()
+    for edition in Edition.objects.all():
+        assert (edition.rules_url, edition.rules_link()) == ("", f"/label/{edition.slug}/reglement/")
+        call = html.fromstring(client.get(f"/label/{edition.slug}/").content)
+        assert call.xpath("//a[starts-with(normalize-space(), 'Lire le règlement')]/@href") == [edition.rules_link()]
+        rules = client.get(edition.rules_link())
+        assert rules.status_code == 200
+        assert html.fromstring(rules.content).xpath("//h2")[0].text_content() == "Article 1 – Objet"
+    rules_2020 = client.get("/label/2020/reglement/").content.decode()
+    assert "avant le 19 juin 2020 à minuit (heure de Paris)" in rules_2020

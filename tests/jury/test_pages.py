@@ -9,9 +9,11 @@ from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
+from lxml.html import fromstring
 
 from auditions.jury import services
 from auditions.jury.models import Assignment, ConflictOfInterest, Evaluation, JuryMember, Score
+from auditions.jury.views import ScoringProgress
 from label.models import Document
 from tests.conftest import text
 from tests.factories import PASSWORD, UserFactory
@@ -93,6 +95,32 @@ def test_home_lists_each_jury_with_its_period_progress_and_dossiers(client, jury
     assert "à évaluer" in html and "brouillon" in html and "soumise" in html
     assert reverse("jury:conflicts") in html
     assert dossier_url(Assignment.objects.get(candidature=todo)) in html
+
+
+def test_home_says_each_dossiers_state_from_its_enum_in_a_badge_labelled_on_a_phone(client, jury, edition):
+    juror = member(jury)
+    todo, draft, done = (shortlisted(edition, project_title=title) for title in ("Vélos", "Cantines", "Lumière"))
+    for candidature in (todo, draft, done):
+        assign(jury, juror, candidature)
+    scored(jury, juror, draft, [3, None], submit=False)
+    scored(jury, juror, done, [4, 2])
+    client.force_login(juror)
+
+    response = client.get(reverse("jury:home"))
+
+    states = [assignment.state for assignment in response.context["juries"][0]["assignments"]]
+    assert sorted(states) == sorted([ScoringProgress.TODO, ScoringProgress.DRAFT, ScoringProgress.SUBMITTED])
+    table = fromstring(response.content).xpath("//table[contains(@class, 'table-stacked')]")[0]
+    shown = []
+    for cell in table.xpath(".//tbody/tr/td[4]"):
+        (label,) = cell.xpath("./span[@class='stacked-label']")
+        (badge,) = cell.xpath("./span[contains(@class, 'badge')]")
+        shown.append((label.text, badge.get("class"), badge.text))
+    assert sorted(shown) == [
+        ("État : ", "badge text-bg-secondary", "à évaluer"),
+        ("État : ", "badge text-bg-success", "soumise"),
+        ("État : ", "badge text-bg-warning", "brouillon"),
+    ]
 
 
 def test_home_without_any_jury_is_a_polite_page(client, user):

@@ -9,12 +9,15 @@ from django.template import Context, Template
 from django.utils import translation
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from lxml import html
+from playwright.sync_api import expect
 
 from events.forms import EventFilterForm
 from events.regions import REGIONS, collation_key
 from label.forms import TerritoryForm
 from label.models import Candidature
 from notifications.services import render
+from tests.browser.screenshots import screenshot_path
+from tests.conftest import axe_violations
 from tests.events.factories import EventFactory
 from tests.factories import PASSWORD, OrganiserFactory, UserFactory
 from tests.label.factories import CandidatureFactory, CriterionFactory, EditionFactory
@@ -130,6 +133,82 @@ def test_the_commitment_to_the_rules_links_to_them_in_a_new_tab_said_so(client, 
     )
     checkbox = page.xpath("//input[@name='consent_rules']")[0]
     assert "id_consent_rules_helptext" in checkbox.get("aria-describedby")
+
+
+RULES_TEXT = """## Article 1 – Objet
+
+Le label distingue les projets innovants des collectivités.
+
+## Article 2 – Calendrier
+Les candidatures sont déposées en ligne
+avant la date limite."""
+
+
+def with_rules_text(edition):
+    edition.rules_url = "https://label.example/reglement-2031.pdf"
+    edition.rules_text = RULES_TEXT
+    edition.save()
+    return edition
+
+
+def test_the_rules_page_shows_the_text_in_headings_and_paragraphs_marked_as_french(client, edition):
+    with_rules_text(edition)
+    response = client.get("/label/2031/reglement/")
+    page = tree(response)
+    assert title(response) == "Règlement — Label Territoire Innovant 2031" + SUFFIX
+    assert page.xpath("//h1")[0].text_content() == "Label Territoire Innovant 2031"
+    text = page.xpath("//div[@class='rules-text']")[0]
+    assert text.get("lang") == "fr"
+    # A line break typed inside a paragraph is kept (<br>).
+    assert [(element.tag, " | ".join(element.itertext())) for element in text] == [
+        ("h2", "Article 1 – Objet"),
+        ("p", "Le label distingue les projets innovants des collectivités."),
+        ("h2", "Article 2 – Calendrier"),
+        ("p", "Les candidatures sont déposées en ligne | avant la date limite."),
+    ]
+    assert page.xpath("//a[starts-with(normalize-space(), 'Retour à l')]/@href") == ["/label/2031/"]
+
+
+def test_the_rules_page_is_a_shared_public_page_dropped_when_the_rules_change(client, edition):
+    with_rules_text(edition)
+    first = client.get("/label/2031/reglement/")
+    assert first["Cache-Control"].startswith("public")
+    assert not client.get("/label/2031/reglement/").templates
+    edition.rules_text = "## Article unique\n\nLe règlement a changé."
+    edition.save()
+    assert "Le règlement a changé." in client.get("/label/2031/reglement/").content.decode()
+
+
+def test_an_edition_without_rules_text_or_unpublished_has_no_rules_page(client, edition):
+    edition.rules_url = "https://label.example/reglement-2031.pdf"
+    edition.save()
+    assert client.get("/label/2031/reglement/").status_code == 404
+    with_rules_text(edition)
+    edition.published = False
+    edition.save()
+    assert client.get("/label/2031/reglement/").status_code == 404
+
+
+def test_the_call_links_to_the_rules_page_rather_than_the_outside_document(client, edition):
+    with_rules_text(edition)
+    page = tree(client.get("/label/2031/"))
+    assert page.xpath('//a[normalize-space()="Lire le règlement de l\'appel"]/@href') == ["/label/2031/reglement/"]
+
+
+def test_the_commitment_to_the_rules_links_to_the_rules_page(client, edition):
+    with_rules_text(edition)
+    owner = UserFactory()
+    CandidatureFactory(edition=edition, owner=owner)
+    client.force_login(owner)
+    page = tree(client.get(step_url(edition, "contact")))
+    assert page.xpath("//*[@id='id_consent_rules_helptext']//a/@href") == ["/label/2031/reglement/"]
+
+
+def test_a_call_without_rules_offers_no_link_beside_the_commitment(client, edition):
+    owner = UserFactory()
+    CandidatureFactory(edition=edition, owner=owner)
+    client.force_login(owner)
+    assert tree(client.get(step_url(edition, "contact"))).xpath("//*[@id='id_consent_rules_helptext']") == []
 
 
 # --- « Erreur : » before the title of a refused form ---------------------------------------------------------
@@ -281,3 +360,23 @@ def test_the_owner_reads_the_first_of_the_month_as_1er_after_the_deadline():
     after = candidature.deadline + timedelta(days=1)
     with translation.override("fr"):
         assert "Déposée le 1er décembre 2026" in workflow.next_step(candidature, now=after)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_rules_page_reads_on_a_phone_passes_axe_and_prints_without_the_site_around_it(page):
+    edition = EditionFactory(
+        name="Label Territoire Innovant 2031", slug="2031", year=2031, rules_text="\n\n".join([RULES_TEXT] * 3)
+    )
+    page.set_viewport_size({"width": 375, "height": 812})
+    page.goto(f"/label/{edition.slug}/")
+    page.get_by_role("link", name="Lire le règlement de l'appel").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Label Territoire Innovant 2031")
+    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
+    assert axe_violations(page) == []
+    page.emulate_media(media="print")
+    expect(page.locator("header.site-header")).to_be_hidden()
+    expect(page.locator("footer.site-footer")).to_be_hidden()
+    expect(page.get_by_role("heading", name="Article 2 – Calendrier").first).to_be_visible()
+    page.screenshot(path=screenshot_path("visitor", "fr", "rules-print", 375), full_page=True)

@@ -6,16 +6,19 @@ from datetime import datetime
 from decimal import Decimal
 
 import pytest
+from django.contrib import admin as django_admin
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils.html import escape
 from openpyxl import load_workbook
 
+from auditions.jury.models import ConflictOfInterest
 from events.models import Region
-from label.models import Candidature, Document, HistoryEntry, Status
+from label.models import Candidature, Document, HistoryEntry, Status, Theme
 from notifications.models import Notification
 from tests.conftest import messages_of
 from tests.factories import UserFactory
+from tests.jury.factories import JuryFactory, JuryMemberFactory, assign
 
 from .admin_factories import PARIS, CandidatureFactory, CriterionFactory, EditionFactory, add_document, complete
 
@@ -572,3 +575,43 @@ def test_the_changelist_filters_laureates_by_level(organiser_client):
     response = organiser_client.get(CHANGELIST, {"outcome_level__exact": "gold"})
     assert [row.pk for row in response.context["cl"].result_list] == [gold.pk]
     assert "Par niveau du label" in response.content.decode()
+
+
+# --- a candidature's "Historique": its own entries and those of the rooms above ------------------------------
+
+
+def test_a_candidatures_history_shows_its_jury_rows_registered_by_the_jury_room(organiser_client, edition):
+    candidature = CandidatureFactory(edition=edition, status=Status.SHORTLISTED)
+    jury = JuryFactory(edition=edition)
+    juror, other = (JuryMemberFactory(jury=jury).user for _ in range(2))
+    assignment = assign(jury, juror, candidature)
+    conflict = ConflictOfInterest.objects.create(juror=other, candidature=candidature, reason="Élu local")
+
+    response = organiser_client.get(reverse("admin:label_candidature_history", args=[candidature.pk]))
+
+    shown = {(item["entry"].content_type.model, item["entry"].object_pk) for item in response.context["entries"]}
+    assert {("assignment", str(assignment.pk)), ("conflictofinterest", str(conflict.pk))} <= shown
+    children = django_admin.site._registry[Candidature].audit_children
+    assert {
+        ("auditions.ConflictOfInterest", "candidature"),
+        ("auditions.Assignment", "candidature"),
+        ("auditions.Evaluation", "candidature"),
+        ("auditions.Slot", "candidature"),
+    } <= set(children)
+
+
+def test_the_edition_page_edits_the_rules_text_beside_the_rules_address(organiser_client, edition):
+    page = organiser_client.get(reverse("admin:label_edition_change", args=[edition.pk])).content.decode()
+    assert page.index('name="rules_text"') < page.index('name="rules_url"')
+
+
+def test_a_theme_s_slug_is_given_once_at_creation(organiser_client):
+    theme = Theme.objects.create(name="Mobilité douce", slug="mobilite-douce", order=99)
+    url = reverse("admin:label_theme_change", args=[theme.pk])
+    assert 'name="slug"' not in organiser_client.get(url).content.decode()
+
+    organiser_client.post(url, {"name": "Mobilités actives", "slug": "mobilites-actives", "order": 99, "active": "on"})
+
+    theme.refresh_from_db()
+    assert (theme.name, theme.slug) == ("Mobilités actives", "mobilite-douce")
+    assert 'name="slug"' in organiser_client.get(reverse("admin:label_theme_add")).content.decode()

@@ -17,6 +17,7 @@ from playwright.sync_api import expect
 from label import services
 from label.forms import ContactForm
 from label.models import Candidature, Consent, HistoryEntry, Level, Status
+from showcase.models import ProjectProfile
 from tests.conftest import axe_violations, messages_of, text
 from tests.demo.seeding import seed
 from tests.events.factories import EventFactory
@@ -96,11 +97,16 @@ def test_each_change_of_a_box_on_the_contact_step_is_recorded_with_its_words_and
     ticked_at = datetime(2026, 12, 1, 10, tzinfo=PARIS)
     unticked_at = ticked_at + timedelta(hours=2)
 
+    def save(**boxes):
+        # As the page sends it: with the edit token of the form just shown.
+        base = client.get(contact_url(edition)).context["base"]
+        return client.post(contact_url(edition), {**contact(**boxes), "base": base})
+
     clock.set(ticked_at)
-    assert client.post(contact_url(edition), contact(consent_rules=True, consent_publication=True)).status_code == 302
+    assert save(consent_rules=True, consent_publication=True).status_code == 302
     clock.set(unticked_at)
-    client.post(contact_url(edition), contact(consent_rules=True, consent_publication=False))
-    client.post(contact_url(edition), contact(consent_rules=True, consent_publication=False))
+    save(consent_rules=True, consent_publication=False)
+    save(consent_rules=True, consent_publication=False)
 
     assert recorded(candidature) == [
         ("rules", True, owner.pk, VERSION, RULES_FR, ticked_at),
@@ -398,7 +404,7 @@ def test_the_demo_s_consents_match_its_candidatures_and_seeding_again_adds_none(
     seed()
 
     latest = {}
-    for consent in Consent.objects.order_by("at", "pk"):
+    for consent in Consent.objects.filter(purpose__in=("rules", "publication")).order_by("at", "pk"):
         latest[consent.candidature_id, consent.purpose] = consent.given
     states = {
         (candidature.pk, purpose): getattr(candidature, field)
@@ -408,6 +414,10 @@ def test_the_demo_s_consents_match_its_candidatures_and_seeding_again_adds_none(
     }
     assert (Consent.objects.count(), latest) == (first, states)
     assert Candidature.objects.filter(consent_publication=True).exists()
+    # Each project page the demo sent for review carries the consent given then.
+    reviewed = set(ProjectProfile.objects.exclude(submitted_at=None).values_list("candidature_id", flat=True))
+    agreed = set(Consent.objects.filter(purpose="project_page", given=True).values_list("candidature_id", flat=True))
+    assert reviewed and reviewed <= agreed
 
 
 # --- in a browser, on a phone ------------------------------------------------------------------
