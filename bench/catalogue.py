@@ -13,13 +13,15 @@ from django.test.utils import CaptureQueriesContext
 from core.pages import forget_public_pages
 
 from .dataset import SHOWCASE_LONE_YEAR, SHOWCASE_PROJECTS
-from .report import Row, median, seconds
+from .report import Row, bound, median, seconds
 
 PAGES = (
     ("Catalogue `/projets/`", {}),
     ("Search `/projets/?q=eclairage`", {"q": "eclairage"}),
 )
 RENDERS = 7
+# A search nobody made before is not in the public pages' cache: it is rendered in full, and must still be quick.
+UNCACHED_BOUND = 0.2  # seconds
 
 
 def rendered(client, params):
@@ -52,14 +54,15 @@ def measure():
                 details={"queries": {"1": at_one, str(SHOWCASE_PROJECTS): at_all}},
             )
         )
+        typical = median([elapsed for _queries, elapsed in runs])
         rows.append(
             Row(
                 work=f"{label}: rendered without the public pages' cache, {SHOWCASE_PROJECTS:,} projects",
-                median=seconds(median([elapsed for _queries, elapsed in runs])),
+                median=seconds(typical),
                 reference="—",
                 reference_median="—",
-                target="—",
-                passed=None,
+                target=f"< {bound(UNCACHED_BOUND)}",
+                passed=typical < UNCACHED_BOUND,
                 details={"seconds": [elapsed for _queries, elapsed in runs]},
             )
         )

@@ -26,6 +26,8 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 ROOT_URLCONF = "config.urls_bench"
+# The bench's own command (build_bench_data); never installed outside the bench.
+INSTALLED_APPS = [*INSTALLED_APPS, "bench"]  # noqa: F405
 STATIC_ROOT = BENCH_DIR / "static"
 
 # Outbox rows are what the bench counts; a message a task might still send stays in memory.

@@ -18,6 +18,7 @@ change once submitted: a process computes it once per state of that set
 (``scored``) and the page, re-read during deliberation, costs the rows only.
 """
 
+import hashlib
 import math
 import threading
 from collections import OrderedDict, defaultdict
@@ -27,10 +28,12 @@ from functools import cached_property
 
 import numpy
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db.models import Avg, Count, IntegerField, Max, Min, Sum
 from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
+from core.throttle import ask_cache
 from label.models import Candidature, Level, Status
 
 from .aggregates import Median, SampleStdDev
@@ -41,6 +44,11 @@ SUBMITTED = Evaluation.Status.SUBMITTED
 KEPT_JURIES = 16
 _kept = OrderedDict()
 _kept_lock = threading.Lock()
+# Beyond the process, the figures are shared through the cache (Redis in production): the first worker to rank a
+# jury after a change computes them, the others read them. ``forget_scored`` moves every process to a new generation.
+SHARED_PREFIX = "jury-scored"
+SHARED_GENERATION = f"{SHARED_PREFIX}:generation"
+SHARED_SECONDS = 60 * 60
 SEVERITY_NOTICE = 1.0  # points on 20 from the others before a juror is called severe or lenient
 # From this gap between the highest and the lowest score of a criterion, as a share of its scale (2 points on
 # 0–5), the jurors disagree strongly on it: the dossier is to be discussed.
@@ -391,8 +399,8 @@ def _score(jury, criteria):
 
 
 def scored(jury, criteria):
-    """The jury's ``Scored``, kept by this process while its submitted evaluations and its criteria's scales stay
-    the same."""
+    """The jury's ``Scored``, kept by this process and shared through the cache while its submitted evaluations
+    and its criteria's scales stay the same."""
     scales = tuple((criterion.pk, criterion.scale_min, criterion.scale_max) for criterion in criteria)
     state = (*_jury_state(jury), scales)
     with _kept_lock:
@@ -400,7 +408,11 @@ def scored(jury, criteria):
         if kept is not None and kept[0] == state:
             _kept.move_to_end(jury.pk)
             return kept[1]
-    summary = _score(jury, criteria)
+    key = _shared_key(jury, state)
+    summary = _shared_get(key)
+    if summary is None:
+        summary = _score(jury, criteria)
+        _shared_set(key, summary)
     with _kept_lock:
         _kept[jury.pk] = (state, summary)
         _kept.move_to_end(jury.pk)
@@ -409,10 +421,39 @@ def scored(jury, criteria):
     return summary
 
 
+def _shared_key(jury, state):
+    """The cache key of ``jury``'s figures in ``state``, or None when the cache does not answer."""
+    generation = ask_cache(
+        lambda: cache.get_or_set(SHARED_GENERATION, 0, timeout=None), SHARED_PREFIX, "figures not shared", None
+    )
+    if generation is None:
+        return None
+    digest = hashlib.sha256(repr(state).encode()).hexdigest()[:32]
+    return f"{SHARED_PREFIX}:{generation}:{jury.pk}:{digest}"
+
+
+def _shared_get(key):
+    if key is None:
+        return None
+    return ask_cache(lambda: cache.get(key), SHARED_PREFIX, "figures computed again", None)
+
+
+def _shared_set(key, summary):
+    if key is not None:
+        ask_cache(lambda: cache.set(key, summary, timeout=SHARED_SECONDS), SHARED_PREFIX, "figures not shared", None)
+
+
 def forget_scored():
-    """Drop what this process keeps (tests whose rows reuse the identifiers and instants of others)."""
+    """Drop what this process keeps and what the cache shares (tests whose rows reuse the identifiers and instants
+    of others)."""
     with _kept_lock:
         _kept.clear()
+
+    def next_generation():
+        cache.add(SHARED_GENERATION, 0, timeout=None)
+        return cache.incr(SHARED_GENERATION)
+
+    ask_cache(next_generation, SHARED_PREFIX, "shared figures not forgotten", None)
 
 
 def ranking(jury):
