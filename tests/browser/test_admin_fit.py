@@ -3,15 +3,15 @@
 At 1280 px the navigation sidebar steps aside on lists (static/css/admin.css) and every column shows: the page
 does not scroll sideways, the table is not wider than its box, no column title or status badge is cut. At 1440 px
 the sidebar is back and the lists still fit. On a phone the admin is not designed for, the page itself does not
-scroll sideways either: the table scrolls inside its own box.
+scroll sideways either: the table scrolls inside its own box. Each list is photographed as
+organiser-<language>-admin-long-texts-<list>-<width>.png (tests/browser/screenshots.py says where).
 """
-
-from pathlib import Path
 
 import pytest
 from django.conf import settings
 from playwright.sync_api import expect
 
+from tests.browser.screenshots import screenshot_path
 from tests.browser.second_factor import pass_second_factor, set_up_authenticator
 from tests.conftest import axe_violations
 from tests.core.test_admin_lists import LISTS, LONG_TITLE, changelist, fill_every_list
@@ -19,7 +19,6 @@ from tests.factories import PASSWORD, OrganiserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SHOTS = Path("/tmp/shots")
 LAPTOP = {"width": 1280, "height": 800}
 DESKTOP = {"width": 1440, "height": 900}
 PHONE = {"width": 375, "height": 812}
@@ -55,12 +54,13 @@ def speak(page, live_server, language):
     page.context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}])
 
 
-def visit(page, name, shot):
+def visit(page, name, language, width):
+    """The list ``name`` opened and photographed; what it measures, and the screenshot's name to report."""
     response = page.goto(changelist(name))
     assert response.status == 200, name
-    SHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=SHOTS / f"admin-{shot}.png", full_page=True)
-    return page.evaluate(MEASURE)
+    shot = screenshot_path("organiser", language, f"admin-long-texts-{name.replace('/', '-')}", width)
+    page.screenshot(path=shot, full_page=True)
+    return page.evaluate(MEASURE), shot.name
 
 
 @pytest.fixture
@@ -77,8 +77,7 @@ def test_every_list_fits_a_laptop_screen_in_french_and_in_english(page, live_ser
     for language in ("fr", "en"):
         speak(page, live_server, language)
         for name in LISTS:
-            shot = f"{language}-{name.replace('/', '-')}-1280"
-            seen = visit(page, name, shot)
+            seen, shot = visit(page, name, language, LAPTOP["width"])
             assert seen["rows"] > 0, shot
             assert (seen["page"], seen["table"], seen["cutTitles"], seen["cutBadges"]) == (0, 0, [], []), shot
             assert seen["sidebar"] is False, shot
@@ -96,8 +95,7 @@ def test_with_the_navigation_sidebar_back_at_1440_px_the_lists_still_fit(page, o
     page.set_viewport_size(DESKTOP)
     log_in(page, organiser)
     for name in LISTS:
-        shot = f"fr-{name.replace('/', '-')}-1440"
-        seen = visit(page, name, shot)
+        seen, shot = visit(page, name, "fr", DESKTOP["width"])
         assert (seen["page"], seen["table"], seen["cutTitles"], seen["cutBadges"]) == (0, 0, [], []), shot
         assert seen["sidebar"] is True, shot
 
@@ -106,8 +104,7 @@ def test_on_a_phone_the_table_scrolls_in_its_box_and_the_page_does_not(page, org
     page.set_viewport_size(PHONE)
     log_in(page, organiser)
     for name in LISTS:
-        shot = f"fr-{name.replace('/', '-')}-375"
-        seen = visit(page, name, shot)
+        seen, shot = visit(page, name, "fr", PHONE["width"])
         assert (seen["page"], seen["cutTitles"], seen["cutBadges"]) == (0, [], []), shot
         assert seen["tableScrolls"] == "auto", shot
         # Each row's link (what opens the object) is on screen without scrolling the table.
@@ -120,8 +117,7 @@ def test_on_a_phone_the_table_scrolls_in_its_box_and_the_page_does_not(page, org
 def test_the_admin_wears_the_label_and_leads_to_the_dashboard_and_the_ranking(page, organiser):
     page.set_viewport_size(LAPTOP)
     log_in(page, organiser)
-    SHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=SHOTS / "admin-fr-index-1280.png", full_page=True)
+    page.screenshot(path=screenshot_path("organiser", "fr", "admin-index", LAPTOP["width"]), full_page=True)
 
     home = page.get_by_role("link", name="Label Territoire Innovant — administration")
     expect(home.locator("img")).to_have_attribute("src", "/static/img/logo.svg")

@@ -1,6 +1,7 @@
 """Headless Chromium: a candidate opens "Mes données" from the account menu, asks for the archive and downloads it.
 
-Screenshots go to /tmp/shots/my-data-*.png, for a person to look at.
+Screenshots go to candidate-fr-my-data-*.png (tests/browser/screenshots.py says where), for a person to look
+at.
 """
 
 import io
@@ -15,6 +16,7 @@ from playwright.sync_api import expect
 
 from label.models import Document, Status
 from privacy.models import DataExport
+from tests.browser.screenshots import screenshot_path
 from tests.conftest import axe_violations
 from tests.events.factories import RegistrationFactory
 from tests.factories import PASSWORD, UserFactory
@@ -23,7 +25,6 @@ from tests.label.uploads import PDF
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SHOTS = Path("/tmp/shots")
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 375, "height": 812}
 # For the main navigation and the account tools of the header: how many rows their visible items take.
@@ -44,10 +45,9 @@ def fresh_limits():
 
 def look_at(page, name):
     """At a laptop and a phone width: a screenshot to read, nothing scrolling sideways, no serious axe violation."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
     for size in (DESKTOP, PHONE):
         page.set_viewport_size(size)
-        page.screenshot(path=SHOTS / f"my-data-{name}-{size['width']}.png", full_page=True)
+        page.screenshot(path=screenshot_path("candidate", "fr", f"my-data-{name}", size["width"]), full_page=True)
         scroll_width, inner_width = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
         assert scroll_width <= inner_width, (name, size)
         assert axe_violations(page) == [], (name, size)

@@ -1,10 +1,9 @@
 """Headless Chromium: the ranking and a dossier's deliberation fit a laptop and a phone, the decisions in reach.
 
-Screenshots go to /tmp/shots/ranking-*.png, for a person to look at.
+Screenshots go to the screenshots folder (var/screenshots/ or SCREENSHOT_DIR), ranking-*.png, for a person to look at.
 """
 
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -12,6 +11,7 @@ from playwright.sync_api import expect
 from auditions.jury.services import declare_conflict
 from events.models import Region
 from label.models import Candidature, Status
+from tests.browser.screenshots import screenshot_folder
 from tests.browser.second_factor import pass_second_factor, set_up_authenticator
 from tests.conftest import axe_violations
 from tests.factories import PASSWORD, OrganiserFactory
@@ -20,7 +20,7 @@ from tests.label.factories import CandidatureFactory, CriterionFactory, EditionF
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SHOTS = Path("/tmp/shots")
+SHOTS = screenshot_folder()
 LAPTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 375, "height": 812}
 # The criteria of the later editions, with their real, long names.
@@ -132,14 +132,12 @@ def test_on_a_laptop_the_table_fits_and_each_rows_decision_is_in_view(page, deli
     first = page.locator("table.ranking > tbody > tr.ranking-row").first
     expect(first.locator("th")).to_have_text("LTI-2031-HDF-0001")
     decision = first.get_by_label("Décision pour LTI-2031-HDF-0001")
-    # Brought into view by scrolling the page down only: nothing moves sideways.
-    page.evaluate(
-        "element => window.scrollTo(0, element.getBoundingClientRect().top + window.scrollY - 200)",
-        decision.element_handle(),
-    )
-    assert page.evaluate("() => window.scrollX") == 0
+    # As the page opens, nothing scrolled: the first row's decision is already in view, under the filters.
+    assert page.evaluate("() => [window.scrollX, window.scrollY]") == [0, 0]
     assert region.evaluate("element => element.scrollLeft") == 0
     assert inside(decision.bounding_box(), LAPTOP)
+    expect(page.get_by_label("Trier par")).to_be_in_viewport()
+    page.screenshot(path=SHOTS / "ranking-1280-top.png")
     # No header broken a word a line: none is taller than three lines.
     heights = page.locator("table.ranking thead th").evaluate_all("cells => cells.map(cell => cell.offsetHeight)")
     assert max(heights) < 80, heights

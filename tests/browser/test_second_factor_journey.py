@@ -1,18 +1,17 @@
 """Headless Chromium: an organiser sets up the second factor, then logs in with the app's code and a recovery code."""
 
 import re
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.screenshots import screenshot_path
 from tests.browser.second_factor import VERIFY_URL, Authenticator, type_code
 from tests.conftest import axe_violations
 from tests.factories import PASSWORD, OrganiserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SHOTS = Path("/tmp/shots")
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 375, "height": 812}
 ENROL_URL = re.compile(r"/compte/securite/double-authentification/(\?|$)")
@@ -24,10 +23,10 @@ REFUSED = (
 
 def look_at(page, name):
     """At a desktop and a phone width: a screenshot to read, nothing scrolling sideways, no serious axe violation."""
-    SHOTS.mkdir(exist_ok=True)
     for size in (DESKTOP, PHONE):
         page.set_viewport_size(size)
-        page.screenshot(path=SHOTS / f"second-factor-{name}-{size['width']}.png", full_page=True)
+        shot = screenshot_path("organiser", "fr", f"second-factor-{name}", size["width"])
+        page.screenshot(path=shot, full_page=True)
         scroll_width, inner_width = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
         assert scroll_width <= inner_width, (name, size)
         assert axe_violations(page) == [], (name, size)

@@ -2,10 +2,9 @@
 leads to the catalogue filtered on the region; the badge kit's pages; axe-core clean, nothing scrolling sideways
 on a laptop or a phone.
 
-Screenshots go to /tmp/shots/showcase-map-*.png, for a person to look at.
+Screenshots go to visitor-fr-showcase-map-*.png (tests/browser/screenshots.py says where), for a person to
+look at.
 """
-
-from pathlib import Path
 
 import pytest
 from django.core.cache import cache
@@ -13,13 +12,13 @@ from playwright.sync_api import expect
 
 from events.models import Region
 from label.models import Level
+from tests.browser.screenshots import screenshot_path
 from tests.conftest import axe_violations
 from tests.factories import PASSWORD
 from tests.showcase.factories import laureate, published_project
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SHOTS = Path("/tmp/shots")
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 375, "height": 812}
 HAUTS_DE_FRANCE = "Hauts-de-France : 2 projets"
@@ -41,10 +40,10 @@ def projects(db):
 
 
 def look_at(page, name):
-    SHOTS.mkdir(parents=True, exist_ok=True)
     for size in (DESKTOP, PHONE):
         page.set_viewport_size(size)
-        page.screenshot(path=SHOTS / f"showcase-map-{name}-{size['width']}.png", full_page=True)
+        shot = screenshot_path("visitor", "fr", f"showcase-map-{name}", size["width"])
+        page.screenshot(path=shot, full_page=True)
         scroll_width, inner_width = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
         assert scroll_width <= inner_width, (name, size)
         assert axe_violations(page) == [], (name, size)
@@ -68,7 +67,8 @@ def test_a_region_of_the_map_is_reached_with_the_keyboard_and_opens_the_filtered
 
     region = tab_to(page, HAUTS_DE_FRANCE)
     expect(region).to_be_focused()
-    page.locator(".regions-map").screenshot(path=SHOTS / f"showcase-map-{name}-focus.png")
+    focused = screenshot_path("visitor", "fr", f"showcase-map-{name}-focus", DESKTOP["width"])
+    page.locator(".regions-map").screenshot(path=focused)
     page.keyboard.press("Enter")
 
     page.wait_for_url("**/projets/?region=32")

@@ -56,6 +56,8 @@ def test_a_missing_page_says_so_in_french_and_where_to_go(client):
 def test_a_missing_page_in_the_visitors_language(client):
     response = in_english(client).get("/nulle-part/")
     assert page(response) == (404, "en", "Page not found — Label Territoire Innovant", "Page not found", PUBLIC_LINKS)
+    assert in_the_layout(response)
+    assert "The address asked for matches no page of the site" in response.content.decode()
 
 
 def test_a_signed_in_candidate_is_offered_their_candidatures(client):
@@ -76,12 +78,25 @@ def test_a_juror_opening_the_ranking_gets_the_styled_refusal(client):
 def test_the_refusal_in_english(client):
     client.force_login(JuryMemberFactory().user)
     response = in_english(client).get("/jury/classement/")
-    assert page(response)[:4] == (403, "en", "Access denied — Label Territoire Innovant", "Access denied")
+    assert page(response) == (
+        403,
+        "en",
+        "Access denied — Label Territoire Innovant",
+        "Access denied",
+        [*PUBLIC_LINKS, "/jury/"],
+    )
+    assert in_the_layout(response)
 
 
 def test_a_request_for_another_host_gets_the_bad_request_page(client):
     response = client.get("/", HTTP_HOST="ailleurs.example")
     assert page(response) == (400, "fr", "Requête incorrecte" + SUFFIX, "Requête incorrecte", PUBLIC_LINKS)
+    assert in_the_layout(response)
+
+
+def test_the_bad_request_page_in_english(client):
+    response = in_english(client).get("/", HTTP_HOST="ailleurs.example")
+    assert page(response) == (400, "en", "Bad request — Label Territoire Innovant", "Bad request", PUBLIC_LINKS)
     assert in_the_layout(response)
 
 
@@ -96,7 +111,8 @@ def test_a_form_sent_without_its_token_gets_the_expired_form_page():
 def test_the_expired_form_page_in_english():
     client = in_english(Client(enforce_csrf_checks=True))
     response = client.post("/compte/connexion/", {"username": "a@b.example", "password": "x"})
-    assert page(response)[:4] == (403, "en", "Form expired — Label Territoire Innovant", "Form expired")
+    assert page(response) == (403, "en", "Form expired — Label Territoire Innovant", "Form expired", PUBLIC_LINKS)
+    assert in_the_layout(response)
 
 
 class DatabaseDown:
@@ -134,6 +150,15 @@ def test_the_server_error_page_needs_no_database(signed_in):
 
 def test_the_server_error_page_in_english():
     client = in_english(Client(raise_request_exception=False))
-    with connection.execute_wrapper(DatabaseDown()):
+    down = DatabaseDown()
+    with connection.execute_wrapper(down):
         response = client.get("/label/2030/")
-    assert page(response)[:4] == (500, "en", "Site error — Label Territoire Innovant", "The site ran into an error")
+    assert down.refused == 1
+    assert page(response) == (
+        500,
+        "en",
+        "Site error — Label Territoire Innovant",
+        "The site ran into an error",
+        PUBLIC_LINKS,
+    )
+    assert in_the_layout(response)

@@ -1,8 +1,9 @@
 """Every public page can be found: an anonymous visitor following links from the home reaches each of them.
 
 The walk runs on the demo data (the closed 2020 call with its published auditions and laureates, the open call,
-the regional meetings and forums), with the test client, following the site's own links: never the admin, never a
-form (the account pages are forms), never a file (calendars, documents, static files).
+the regional meetings and forums, the labelled projects, each edition's rules) and one more project published for
+the test, with the test client, following the site's own links: never the admin, never a form (the account pages
+are forms), never a file (calendars, documents, static files).
 """
 
 from collections import deque
@@ -16,7 +17,9 @@ from lxml import html
 from auditions.sessions.models import AuditionSession
 from events.models import Event
 from label.models import Edition, Status
+from showcase.models import PublishedProject
 from tests.demo.seeding import seed
+from tests.showcase.factories import laureate, published_project
 
 pytestmark = pytest.mark.django_db
 
@@ -73,12 +76,19 @@ def public_pages():
     pages |= {f"/auditions/{slug}/" for slug in with_programme}
     pages |= {f"/laureats/{slug}/" for slug in with_laureates}
     pages |= {f"/evenements/{event.slug}/" for event in Event.objects.published()}
+    pages |= {"/projets/", "/donnees-ouvertes/", "/api/v1/docs", "/label/regles-d-usage-du-badge/"}
+    pages |= {f"/projets/{slug}/" for slug in PublishedProject.objects.public().values_list("slug", flat=True)}
+    # Each demo edition carries its rules as a page of the site.
+    pages |= {f"/label/{edition.slug}/reglement/" for edition in editions}
     return pages
 
 
 def test_every_public_page_of_the_demo_is_reached_from_the_home():
     seed()
+    closed = Edition.objects.get(slug="2020")
+    added = published_project(candidature=laureate(edition=closed, territory_name="Commune de Wormhout"))
     expected = public_pages()
+    assert f"/projets/{added.slug}/" in expected
 
     reached = walk()
 
@@ -90,9 +100,15 @@ def test_every_public_page_of_the_demo_is_reached_from_the_home():
         "accessibility",
         "privacy",
         "label:call",
+        "label:rules",
         "label:apply",
         "label:laureates",
         "auditions:programme",
         "events:list",
         "events:detail",
+        "showcase:catalogue",
+        "showcase:project",
+        "showcase:badge_rules",
+        "open_data:page",
+        "api:openapi-view",
     }
