@@ -28,11 +28,13 @@ def _run_command(port):
     return commands[0]
 
 
-def _answer(port):
+def _get(port, path):
+    """``(status, body)`` of ``path`` on the port, or None while nothing answers there."""
     probe = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
     try:
-        probe.request("GET", "/healthz")
-        return probe.getresponse().status
+        probe.request("GET", path)
+        response = probe.getresponse()
+        return response.status, response.read().decode()
     except OSError:
         return None
     finally:
@@ -59,12 +61,16 @@ def test_make_run_serves_the_site_on_the_port_given(tmp_path):
         )
     try:
         deadline = time.monotonic() + 60
-        status = None
-        while status is None and time.monotonic() < deadline and process.poll() is None:
+        answer = None
+        while answer is None and time.monotonic() < deadline and process.poll() is None:
             time.sleep(0.5)
-            status = _answer(port)
-        assert status == 200, log.read_text()
+            answer = _get(port, "/healthz")
+        assert answer is not None and answer[0] == 200, log.read_text()
         assert f"Starting development server at http://127.0.0.1:{port}/" in log.read_text()
+        # SITE_URL follows the port: the addresses the site gives out (shared links, e-mails) point at it.
+        status, page = _get(port, "/accessibilite/")
+        assert status == 200, page
+        assert f'<meta property="og:url" content="http://127.0.0.1:{port}/accessibilite/">' in page
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         try:

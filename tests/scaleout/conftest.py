@@ -43,7 +43,8 @@ class Node(Gunicorn):
         options = ["--timeout", "60", "--access-logfile", "-"]
         super().__init__(port, log_path, {**os.environ, **environment}, workers=2, threads=2, options=options)
 
-    def wait_ready(self, timeout=60):
+    def wait_ready(self, timeout=180):
+        # Seven Django processes start at once here: on a small, busy machine a node may take a minute or more.
         status = super().wait_ready(timeout=timeout).status
         if status != 200:
             raise AssertionError(f"Node {self.name} answers HTTP {status}:\n{tail(self.log_path)}")
@@ -214,8 +215,10 @@ def cluster(transactional_db, smtp_server, bucket, tmp_path):
         beat = Beat(tmp_path / "beat.log", str(tmp_path / "celerybeat-schedule"), environment)
         started.append(beat)
         nodes, workers = started[:2], started[2:4]
-        for process in nodes + workers:
+        for process in nodes:
             process.wait_ready()
+        for process in workers:
+            process.wait_ready(timeout=180)
         if beat.process.poll() is not None:
             raise AssertionError(f"Celery beat exited at start-up:\n{tail(beat.log_path)}")
         yield Cluster(
