@@ -5,11 +5,12 @@ titles) and ``rows()`` (lists of values); ``Table`` makes one from a header and 
 """
 
 import csv
+import io
 from datetime import datetime
 from decimal import Decimal
 
+import xlsxwriter
 from django.utils import formats, numberformat, translation
-from openpyxl.cell import WriteOnlyCell
 
 # A spreadsheet runs a cell starting with one of these as a formula: people write these texts.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -59,12 +60,46 @@ def csv_lines(export, language):
             yield writer.writerow([csv_value(value, separator) for value in row])
 
 
-def xlsx_cell(sheet, value):
-    if value in (None, ""):
-        return None
-    cell = WriteOnlyCell(sheet, value=value)
+# XlsxWriter reads nothing into what it is given: text stays text (no formula, number or link guessed from it).
+XLSX_OPTIONS = {
+    # Built in memory, no temporary file: a few thousand rows make a few hundred kilobytes.
+    "in_memory": True,
+    "strings_to_formulas": False,
+    "strings_to_numbers": False,
+    "strings_to_urls": False,
+    "remove_timezone": True,
+}
+# Characters a sheet's name may not hold, and its longest length.
+SHEET_NAME_FORBIDDEN = str.maketrans({character: " " for character in "[]:*?/\\"})
+SHEET_NAME_LENGTH = 31
+
+
+def xlsx_bytes(export, title):
+    """The export as a one-sheet XLSX workbook named ``title``: text written as text, whatever it starts with,
+    instants as dates, empty values as empty cells."""
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, XLSX_OPTIONS)
+    sheet = workbook.add_worksheet(str(title).translate(SHEET_NAME_FORBIDDEN)[:SHEET_NAME_LENGTH])
+    instant = workbook.add_format({"num_format": "dd/mm/yyyy hh:mm"})
+    for column, heading in enumerate(export.header()):
+        sheet.write_string(0, column, str(heading))
+    for line, row in enumerate(export.rows(), start=1):
+        for column, value in enumerate(row):
+            _write_cell(sheet, line, column, value, instant)
+    workbook.close()
+    return buffer.getvalue()
+
+
+def _write_cell(sheet, line, column, value, instant):
+    if value is None or value == "":
+        return
     if isinstance(value, str):
-        cell.data_type = "s"  # never a formula, whatever was typed
+        sheet.write_string(line, column, value)
+    elif isinstance(value, bool):
+        sheet.write_boolean(line, column, value)
+    elif isinstance(value, int | float | Decimal):
+        sheet.write_number(line, column, float(value))
     elif isinstance(value, datetime):
-        cell.number_format = "dd/mm/yyyy hh:mm"
-    return cell
+        sheet.write_datetime(line, column, value, instant)
+    else:
+        sheet.write_string(line, column, str(value))

@@ -1,14 +1,12 @@
 """Exports of candidatures for organisers: CSV for a French Excel and XLSX, one column per criterion."""
 
-import io
-
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from openpyxl import Workbook
 
-from core.exports import csv_lines, xlsx_cell
+from core import exports
+from core.exports import csv_lines
 
 from .models import Criterion, CriterionAnswer
 
@@ -88,11 +86,4 @@ def export_name(extension):
 
 
 def xlsx_bytes(export):
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=gettext("Candidatures"))
-    sheet.append([str(title) for title in export.header()])
-    for row in export.rows():
-        sheet.append([xlsx_cell(sheet, value) for value in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return exports.xlsx_bytes(export, gettext("Candidatures"))

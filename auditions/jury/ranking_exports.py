@@ -6,10 +6,9 @@ from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
-from openpyxl import Workbook
 
 from core import clock
-from core.exports import csv_lines, xlsx_cell
+from core.exports import csv_lines, xlsx_bytes
 
 from .ranking import ranking
 from .ranking_views import all_juries, chosen_jury, figure, organiser_required, staged_label
@@ -105,13 +104,5 @@ def export_csv(request):
 def export_xlsx(request):
     jury = _export_jury(request)
     export = RankingExport(jury)
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=gettext("Classement"))
-    sheet.append(export.header())
-    for row in export.rows():
-        # Only text goes through xlsx_cell, which keeps it from running as a formula; a cell object per number costs.
-        sheet.append([xlsx_cell(sheet, value) if isinstance(value, str) else value for value in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    buffer.seek(0)
+    buffer = io.BytesIO(xlsx_bytes(export, gettext("Classement")))
     return _attachment(FileResponse(buffer, content_type=XLSX_TYPE), _export_name(jury, "xlsx"))

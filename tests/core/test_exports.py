@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from openpyxl import Workbook
+from openpyxl import load_workbook
 
-from core.exports import Table, csv_lines, csv_value, xlsx_cell
+from core.exports import Table, csv_lines, csv_value, xlsx_bytes
 from tests.events.factories import EventFactory, RegistrationFactory
 
 pytestmark = pytest.mark.django_db
@@ -72,13 +72,37 @@ def test_csv_lines_of_a_table_in_the_language_asked():
     assert list(csv_lines(table, "en")) == ["\ufeff", "montant\r\n", "1.50\r\n", "'=2\r\n"]
 
 
-def test_an_xlsx_text_cell_never_holds_a_formula():
-    sheet = Workbook(write_only=True).create_sheet()
+def test_an_xlsx_workbook_keeps_text_as_text_and_instants_as_dates():
+    typed = '=HYPERLINK("https://evil.example")'
+    header = ["texte", "nombre", "vide", "rien", "instant", "décimal", "lien", "chiffres"]
+    table = Table(
+        header,
+        iter([[typed, 3, "", None, datetime(2026, 12, 1, 14, 5), Decimal("12.50"), "https://a.example", "0042"]]),
+    )
 
-    cells = [xlsx_cell(sheet, value) for value in ('=HYPERLINK("https://evil.example")', 3, "", None)]
+    workbook = load_workbook(io.BytesIO(xlsx_bytes(table, "Candidatures [2026]")))
 
-    assert [(cell.value, cell.data_type) if cell else None for cell in cells[:2]] == [
-        ('=HYPERLINK("https://evil.example")', "s"),
+    sheet = workbook.active
+    assert sheet.title == "Candidatures  2026 "
+    cells = list(sheet.iter_rows(min_row=2, values_only=False))[0]
+    assert [(cell.value, cell.data_type) for cell in cells] == [
+        (typed, "s"),
         (3, "n"),
+        (None, "n"),
+        (None, "n"),
+        (datetime(2026, 12, 1, 14, 5), "d"),
+        (12.5, "n"),
+        ("https://a.example", "s"),
+        ("0042", "s"),
     ]
-    assert cells[2:] == [None, None]
+    assert cells[4].number_format == "dd/mm/yyyy hh:mm"
+    assert [cell.value for cell in sheet[1]] == [
+        "texte",
+        "nombre",
+        "vide",
+        "rien",
+        "instant",
+        "décimal",
+        "lien",
+        "chiffres",
+    ]
