@@ -234,6 +234,17 @@ def _missing_message(missing):
     return gettext("Pour envoyer la fiche en relecture, complétez : %(missing)s.") % {"missing": listed}
 
 
+def review_step(profile, reason, actor, extra=None, **fields):
+    """Set ``fields`` of the (locked) profile, save only them, and write the step in the audit trail with
+    ``reason``; the trail's entry (its key makes each step's e-mail unique)."""
+    before = trail.snapshot(profile, REVIEW_FIELDS)
+    for name, value in fields.items():
+        setattr(profile, name, value)
+    profile.save(update_fields=[*fields, "updated_at"])
+    changes = trail.changes(before, trail.snapshot(profile, REVIEW_FIELDS))
+    return trail.log(profile, trail.Action.UPDATE, changes, reason=reason, actor=actor, extra=extra)
+
+
 def submit_for_review(profile, user, now=None):
     """Send the profile to the team's review; False when there is nothing new to review (already sent or
     approved as it is). Refused, naming the fields, while the title, the summary or both of "what changed
@@ -249,18 +260,10 @@ def submit_for_review(profile, user, now=None):
         missing = missing_for_review(locked)
         if missing:
             raise Refused(_missing_message(missing), field=next(iter(missing)))
-        before = trail.snapshot(locked, REVIEW_FIELDS)
-        locked.status = ProfileStatus.SUBMITTED
-        locked.submitted_at = now
-        locked.save(update_fields=["status", "submitted_at", "updated_at"])
-        consents.record(candidature, consents.Purpose.PROJECT_PAGE, True, user, now)
-        entry = trail.log(
-            locked,
-            trail.Action.UPDATE,
-            trail.changes(before, trail.snapshot(locked, REVIEW_FIELDS)),
-            reason=gettext("Fiche envoyée en relecture"),
-            actor=user,
+        entry = review_step(
+            locked, gettext("Fiche envoyée en relecture"), user, status=ProfileStatus.SUBMITTED, submitted_at=now
         )
+        consents.record(candidature, consents.Purpose.PROJECT_PAGE, True, user, now)
         notify(
             "showcase_profile_submitted",
             candidature.edition.contact_email,
@@ -303,19 +306,15 @@ def approve(profile, organiser, now=None):
             setattr(published, name, value)
         published.save()
         published.documents.set(locked.documents.all())
-        before = trail.snapshot(locked, REVIEW_FIELDS)
-        locked.status = ProfileStatus.APPROVED
-        locked.review_comment = ""
-        locked.reviewed_at = now
-        locked.reviewed_by = organiser
-        locked.save(update_fields=[*REVIEW_FIELDS, "updated_at"])
-        entry = trail.log(
+        entry = review_step(
             locked,
-            trail.Action.UPDATE,
-            trail.changes(before, trail.snapshot(locked, REVIEW_FIELDS)),
-            reason=gettext("Fiche approuvée et publiée"),
-            actor=organiser,
+            gettext("Fiche approuvée et publiée"),
+            organiser,
             extra={"published_project": published.pk},
+            status=ProfileStatus.APPROVED,
+            review_comment="",
+            reviewed_at=now,
+            reviewed_by=organiser,
         )
         search.refresh(published)
         forget_public_pages()
@@ -369,18 +368,14 @@ def return_profile(profile, organiser, comment, now=None):
                 gettext("Seule une fiche envoyée en relecture peut être renvoyée (celle-ci est « %(status)s »).")
                 % {"status": locked.get_status_display()}
             )
-        before = trail.snapshot(locked, REVIEW_FIELDS)
-        locked.status = ProfileStatus.RETURNED
-        locked.review_comment = comment
-        locked.reviewed_at = now
-        locked.reviewed_by = organiser
-        locked.save(update_fields=[*REVIEW_FIELDS, "updated_at"])
-        entry = trail.log(
+        entry = review_step(
             locked,
-            trail.Action.UPDATE,
-            trail.changes(before, trail.snapshot(locked, REVIEW_FIELDS)),
-            reason=comment,
-            actor=organiser,
+            comment,
+            organiser,
+            status=ProfileStatus.RETURNED,
+            review_comment=comment,
+            reviewed_at=now,
+            reviewed_by=organiser,
         )
         candidature = locked.candidature
         notify(

@@ -3,12 +3,11 @@
 from django.db import transaction
 from django.utils.translation import gettext
 
-from audit import trail
 from core.pages import forget_public_pages
 from notifications.services import notify
 
 from .models import ProjectProfile, PublishedProject
-from .publication import REVIEW_FIELDS, ProfileStatus
+from .publication import ProfileStatus, review_step
 
 
 def unpublish(candidature, person=None):
@@ -26,15 +25,11 @@ def unpublish(candidature, person=None):
         in_review = profile is not None and profile.status in (ProfileStatus.SUBMITTED, ProfileStatus.APPROVED)
         if not (deleted or in_review):
             return False
-        before = trail.snapshot(profile, REVIEW_FIELDS)
-        profile.status = ProfileStatus.DRAFT
-        profile.save(update_fields=["status", "updated_at"])
-        entry = trail.log(
+        entry = review_step(
             profile,
-            trail.Action.UPDATE,
-            trail.changes(before, trail.snapshot(profile, REVIEW_FIELDS)),
-            reason=gettext("Accord de publication retiré : fiche retirée des pages publiques"),
-            actor=person,
+            gettext("Accord de publication retiré : fiche retirée des pages publiques"),
+            person,
+            status=ProfileStatus.DRAFT,
         )
         _notify_unpublished(profile, entry, was_public=bool(deleted))
         if deleted:

@@ -145,12 +145,18 @@ def test_the_hold_ends_after_its_cool_off_and_attempts_during_it_do_not_prolong_
     assert attempt(owner, LOGIN, organiser.email, PASSWORD).status_code == 302
 
 
-def test_the_owner_lifts_the_hold_by_choosing_a_new_password(settings):
+def held_organiser(settings):
+    """An organiser held after four failures from two addresses, and its owner's client, refused with 429."""
     settings.LOGIN_FAILURES_PER_ACCOUNT = 4
     organiser = OrganiserFactory()
     fail_from(["198.51.100.1", "198.51.100.2"], organiser.email, 2)
     owner = from_address("203.0.113.10")
     assert attempt(owner, LOGIN, organiser.email, PASSWORD).status_code == 429
+    return organiser, owner
+
+
+def test_the_owner_lifts_the_hold_by_choosing_a_new_password(settings):
+    organiser, owner = held_organiser(settings)
 
     uid = urlsafe_base64_encode(force_bytes(organiser.pk))
     token = default_token_generator.make_token(organiser)
@@ -162,10 +168,6 @@ def test_the_owner_lifts_the_hold_by_choosing_a_new_password(settings):
 
 
 def test_an_organiser_lifts_the_hold_from_the_admin(settings):
-    settings.LOGIN_FAILURES_PER_ACCOUNT = 4
-    organiser = OrganiserFactory()
-    fail_from(["198.51.100.1", "198.51.100.2"], organiser.email, 2)
-    owner = from_address("203.0.113.10")
-    assert attempt(owner, LOGIN, organiser.email, PASSWORD).status_code == 429
+    organiser, owner = held_organiser(settings)
     unlocked_by_organiser(organiser)
     assert attempt(owner, LOGIN, organiser.email, PASSWORD).status_code == 302

@@ -72,7 +72,9 @@ def autosave_url(assignment):
 # --- the juror's home ----------------------------------------------------------------------
 
 
-def test_home_lists_each_jury_with_its_period_progress_and_dossiers(client, jury, edition):
+def dossiers_in_three_states(client, jury, edition):
+    """A juror logged in with three dossiers: to evaluate (Vélos), a draft (Cantines), submitted (Lumière); the
+    first."""
     juror = member(jury)
     todo, draft, done = (shortlisted(edition, project_title=title) for title in ("Vélos", "Cantines", "Lumière"))
     for candidature in (todo, draft, done):
@@ -80,6 +82,11 @@ def test_home_lists_each_jury_with_its_period_progress_and_dossiers(client, jury
     scored(jury, juror, draft, [3, None], submit=False)
     scored(jury, juror, done, [4, 2])
     client.force_login(juror)
+    return todo
+
+
+def test_home_lists_each_jury_with_its_period_progress_and_dossiers(client, jury, edition):
+    todo = dossiers_in_three_states(client, jury, edition)
 
     response = client.get(reverse("jury:home"))
 
