@@ -29,6 +29,20 @@ def cpu_model():
     return platform.processor() or platform.machine()
 
 
+def cpu_loop_ms(loops=3):
+    """How long a fixed pure-Python loop takes here right now, in ms (median of ``loops``): the speed the machine
+    lends this run. A shared virtual machine's varies by up to twice from one minute to the next, and every
+    absolute time of the table with it."""
+    times = []
+    for _ in range(loops):
+        started = time.process_time()
+        total = 0
+        for number in range(1_000_000):
+            total += number * number
+        times.append((time.process_time() - started) * 1000)
+    return round(sorted(times)[len(times) // 2])
+
+
 def git(*args):
     try:
         return subprocess.run(["git", *args], cwd=BASE_DIR, capture_output=True, text=True, check=True).stdout.strip()
@@ -54,6 +68,7 @@ def machine(bench_database, redis):
         "commit": git("rev-parse", "HEAD"),
         "uncommitted_changes": bool(git("status", "--porcelain")),
         "redis": redis or "none (memory broker, local-memory cache per process)",
+        "cpu_loop_ms_at_start": cpu_loop_ms(),
     }
 
 
@@ -111,6 +126,7 @@ def main(argv=None):
             rows += measured("ranking page and exports", ranking.measure, browser, organiser, small, large)
             rows += measured("public pages against bare views", public.measure, server.port, dataset.OPEN_CALL_SLUG)
             rows += measured("catalogue queries at 5,000 projects", catalogue.measure)
+            about["cpu_loop_ms_before_rush"] = cpu_loop_ms()
             rows += measured("submission rush", rush.measure, server.port)
         purge_bench_queues()
         rows += measured("draft reminders", reminders.measure, environment, dataset.REMINDER_DRAFTS)
@@ -118,6 +134,7 @@ def main(argv=None):
 
     setup["run_seconds"] = round(time.monotonic() - started)
     about["load_average_at_end"] = os.getloadavg()
+    about["cpu_loop_ms_at_end"] = cpu_loop_ms()
     write(RESULTS_PATH, rows, about, setup)
     print()
     print(markdown(rows))
@@ -126,6 +143,11 @@ def main(argv=None):
         f"{about['cpu_count']} × {about['cpu_model']}, PostgreSQL {about['postgresql']}, {about['date']}; "
         f"run in {setup['run_seconds']} s ({'data reused' if setup['reused'] else 'data built'}). "
         f"Written to {RESULTS_PATH.relative_to(BASE_DIR)}."
+    )
+    print(
+        f"A fixed Python loop took {about['cpu_loop_ms_at_start']} ms at the start, "
+        f"{about['cpu_loop_ms_before_rush']} ms before the rush and {about['cpu_loop_ms_at_end']} ms at the end "
+        "(the same loop, the same code: a higher figure is a slower machine at that moment)."
     )
     busiest = max(about["load_average_at_start"][0], about["load_average_at_end"][0])
     if busiest > about["cpu_count"]:

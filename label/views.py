@@ -245,22 +245,15 @@ def _summary_queryset():
 @login_required
 def recap(request, edition):
     if request.method == "POST":
-        # At a deadline's rush every query counts: the candidature's key alone, then the submission locks and reads it.
-        pk = (
-            Candidature.objects.owned_by(request.user)
-            .filter(edition__slug=edition, edition__published=True)
-            .exclude(status=Status.WITHDRAWN)
-            .values_list("pk", flat=True)
-            .first()
-        )
-        if pk is not None:
-            try:
-                services.submit(Candidature(pk=pk), request.user)
-            except Refused as refusal:
-                messages.error(request, refusal.message)
-            else:
+        # At a deadline's rush every query counts: the submission finds the candidature as it locks it.
+        try:
+            submitted = services.submit_own(request.user, edition)
+        except Refused as refusal:
+            messages.error(request, refusal.message)
+        else:
+            if submitted is not None:
                 messages.success(request, _("Votre candidature est déposée. Un accusé de réception vous a été envoyé."))
-                return redirect("label:candidature", pk=pk)
+                return redirect("label:candidature", pk=submitted.pk)
     edition = _published_edition(edition)
     candidature = _active_candidature(edition, request.user)
     if candidature is None:

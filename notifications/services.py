@@ -11,6 +11,7 @@ import logging
 import re
 import smtplib
 import time
+import uuid
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -95,7 +96,6 @@ class Renderer:
         except TemplateDoesNotExist:
             # A kind without its own HTML gets its text laid out in the common frame (``text_as_html``).
             self.html = None
-            self.frame = get_template("notifications/email_from_text.html")
         self.variants = {}
 
     def render(self, context, language, variant=None):
@@ -105,13 +105,36 @@ class Renderer:
         subject = " ".join(self.subject.render(context).split())
         text = self.text.render(context).strip()
         if self.html is not None:
-            html = self.html.render(context)
+            html = self.html.render({**context, "LANGUAGE_CODE": language})
         else:
-            html = self.frame.render({**context, "body": text_as_html(text)})
+            head, tail = _frame(language, context.get("site_url", settings.SITE_URL))
+            html = f"{head}{text_as_html(text)}{tail}"
         rendered = subject, text + "\n", html
         if variant is not None:
             self.variants[language, variant] = rendered
         return rendered
+
+
+# Where a text e-mail's HTML goes in the common frame, rendered once per language around it.
+FRAME_BODY = f"FRAMEBODY{uuid.uuid4().hex}"
+
+
+def _frame(language, site_url):
+    """The common frame (notifications/email_from_text.html) in ``language``, as the HTML before and after the
+    body: the same for every e-mail, made once per process (again each time while templates are edited)."""
+    if settings.DEBUG:
+        return _render_frame(language, site_url)
+    return _kept_frame(language, site_url)
+
+
+def _render_frame(language, site_url):
+    context = {"site_url": site_url, "LANGUAGE_CODE": language, "body": mark_safe(FRAME_BODY)}
+    with translation.override(language):
+        head, tail = get_template("notifications/email_from_text.html").render(context).split(FRAME_BODY)
+    return head, tail
+
+
+_kept_frame = lru_cache(maxsize=32)(_render_frame)
 
 
 PARAGRAPH_BREAK = re.compile(r"\n{2,}")
@@ -122,9 +145,16 @@ def text_as_html(text):
     return mark_safe("\n\n".join(_paragraph_as_html(part) for part in PARAGRAPH_BREAK.split(normalize_newlines(text))))
 
 
+# What every link ``urlize`` makes contains (a scheme, "www.", an address's "@", a top-level domain it knows): a
+# paragraph without any of them has no link, and is only escaped, without looking at it word by word.
+LINK_HINT = re.compile(r"https?://|www\.|@|\.(?:com|edu|gov|int|mil|net|org)\b", re.IGNORECASE)
+
+
 # Kept by the process: the paragraphs of a receipt or a reminder repeat from one e-mail to the next.
 @lru_cache(maxsize=4096)
 def _paragraph_as_html(paragraph):
+    if LINK_HINT.search(paragraph) is None:
+        return linebreaks(escape(paragraph))
     return linebreaks(urlize(paragraph, nofollow=True, autoescape=True))
 
 

@@ -5,9 +5,10 @@ import threading
 import pytest
 from django.db import OperationalError, connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from label import services
-from label.models import Document, Edition
+from label.models import Document, Edition, Status
 from notifications.models import Notification
 from notifications.services import Renderer, muted
 from tests.factories import OrganiserFactory, UserFactory
@@ -126,6 +127,49 @@ def test_a_submission_costs_the_same_queries_with_1_or_6_criteria_and_4_document
     CriterionFactory.create_batch(6, edition=larger)
 
     assert cost(edition, 0) == cost(larger, 4)
+
+
+def test_the_submit_button_finds_its_candidature_by_locking_it_and_reads_the_dossier_in_two_statements(client, edition):
+    owner = UserFactory()
+    candidature = complete(edition, owner, contact_email="contact@ville.example")
+    Document.objects.create(candidature=candidature, original_name="annexe.pdf", size=10, file="x")
+    CandidatureFactory(edition=edition)  # someone else's, never read
+    client.force_login(owner, second_factor=False)  # a candidate without a second factor, as most are
+    recap = reverse("label:recap", kwargs={"edition": edition.slug})
+    client.get(recap)
+
+    with CaptureQueriesContext(connection) as captured:
+        answer = client.post(recap)
+
+    reads = [query["sql"] for query in captured.captured_queries if query["sql"].startswith("SELECT")]
+    assert (answer.status_code, answer.url) == (302, f"/mes-candidatures/{candidature.pk}/")
+    # The session, its person, the candidature locked as it is found, the criteria with their answers, the files.
+    assert [sql.split(" FROM ", 1)[1].split()[0] for sql in reads] == [
+        '"django_session"',
+        '"accounts_user"',
+        '"label_candidature"',
+        '"label_criterion"',
+        '"label_document"',
+    ]
+    assert reads[2].endswith('FOR UPDATE OF "label_candidature"')
+    candidature.refresh_from_db()
+    receipt = Notification.objects.get(recipient=owner.email)
+    assert (candidature.status, candidature.reference) == (Status.SUBMITTED, "LTI-2030-0001")
+    assert "- Innovation\n" in receipt.body_text and "- annexe.pdf\n" in receipt.body_text
+
+
+def test_the_submit_button_submits_nothing_of_another_edition_or_a_withdrawn_candidature(client, edition):
+    owner = UserFactory()
+    other = complete(EditionFactory(slug="2031", year=2031), owner)
+    withdrawn = complete(edition, owner, status=Status.WITHDRAWN)
+    client.force_login(owner)
+
+    answer = client.post(reverse("label:recap", kwargs={"edition": edition.slug}))
+
+    other.refresh_from_db()
+    withdrawn.refresh_from_db()
+    assert answer.status_code == 302 and answer.url == reverse("label:apply", kwargs={"edition": edition.slug})
+    assert (other.status, withdrawn.status, Notification.objects.count()) == (Status.DRAFT, Status.WITHDRAWN, 0)
 
 
 @pytest.mark.postgres

@@ -173,9 +173,43 @@ def test_fill_escapes_the_value_in_the_html():
         "Voir www.label.example, ou <b>rien</b> & « ceci ».\n\nL'équipe",
         "Une seule ligne sans lien.",
         "Deux\r\n\r\nparagraphes\r\navec des fins de ligne Windows : http://a.example/x?y=1&z=2",
+        "Référence : LTI-2030-0001.\nDéposée le 1er juin à 14 h 05 ; <script>« & »</script> 'x' \"y\".\n\nFin.",
+        "Un domaine nu : label.org, (mairie.gouv.net/plan). HTTPS://CAPITALES.EXAMPLE/ et mailto:equipe@label.fr",
+        "Un point final.\n\nDeux : trois. Quatre ; cinq.com6 et label.community",
     ],
 )
 def test_a_text_becomes_html_as_the_urlize_and_linebreaks_filters_make_it(text):
     expected = Template("{{ text|urlize|linebreaks }}").render(Context({"text": text}))
 
     assert text_as_html(text) == expected
+
+
+def account_exists_mail(user, key):
+    return Mail(to=user, key=key, context={"user": user, "login_url": "https://lti.example/compte/connexion/"})
+
+
+def test_an_html_body_says_the_language_it_is_written_in():
+    french = UserFactory(email="sophie@ville.example")
+    english = UserFactory(email="ann@city.example", language="en")
+
+    framed = compose("account_exists", [account_exists_mail(french, "a"), account_exists_mail(english, "b")])
+    own = compose("password_reset", [reset_mail(french, "c"), reset_mail(english, "d")])
+
+    assert ['<html lang="fr">' in row.body_html for row in framed + own] == [True, False, True, False]
+    assert ['<html lang="en">' in row.body_html for row in framed + own] == [False, True, False, True]
+    assert "sent to you automatically by the Label Territoire Innovant" in framed[1].body_html
+
+
+def test_the_common_frame_of_text_mails_is_rendered_once_per_language(rendered_templates):
+    french, english = UserFactory(), UserFactory(language="en")
+    compose("account_exists", [account_exists_mail(french, "warm-fr"), account_exists_mail(english, "warm-en")])
+    rendered_templates.clear()
+
+    rows = compose(
+        "account_exists", [account_exists_mail(user, f"k{n}") for n, user in enumerate([french, english] * 3)]
+    )
+
+    assert rendered_templates.count("notifications/email_from_text.html") == 0
+    assert rendered_templates.count("notifications/account_exists/body.txt") == 6
+    assert [row.body_html.count(f'href="{settings.SITE_URL}"') for row in rows] == [1] * 6
+    assert all(row.body_html.rstrip().endswith("</html>") for row in rows)
