@@ -16,6 +16,8 @@ from .client import Browser, csrf_token
 from .report import Row, bound, median, p95, ratio, seconds
 
 SOLO_SUBMISSIONS = 10
+# The rush is run several times: one burst on a shared machine says as much about the machine as about the site.
+RUSH_ROUNDS = 3
 P95_BOUND = 1.0  # seconds
 
 
@@ -108,55 +110,74 @@ def measure(port):
     owners = dataset.rush_owners()
     edition = dataset.open_call()
     recap = f"/label/{edition.slug}/candidater/recapitulatif/"
+    # One rush unmeasured first: every worker and thread has served a submission, as on a deadline's evening.
+    rush(port, dataset.reset_rush_drafts(owners), recap)
     drafts = dataset.reset_rush_drafts(owners)
     alone = solo(port, drafts[:SOLO_SUBMISSIONS], recap)
-    drafts[:SOLO_SUBMISSIONS] = dataset.reset_rush_drafts(owners[:SOLO_SUBMISSIONS])
-    outcomes = rush(port, drafts, recap)
-    latencies = [answer.seconds for _sent_at, answer, _error in outcomes if answer is not None]
-    sent = [sent_at for sent_at, _answer, _error in outcomes]
-    found = check(drafts, outcomes)
-    size = len(drafts)
-    correct = (
+    rounds = []
+    for _ in range(RUSH_ROUNDS):
+        drafts = dataset.reset_rush_drafts(owners)
+        outcomes = rush(port, drafts, recap)
+        latencies = [answer.seconds for _sent_at, answer, _error in outcomes if answer is not None]
+        rounds.append(
+            {
+                "latencies": latencies,
+                "p50": median(latencies) if latencies else None,
+                "p95": p95(latencies) if latencies else None,
+                "max": max(latencies) if latencies else None,
+                "start_spread_seconds": max(sent_at for sent_at, _answer, _error in outcomes)
+                - min(sent_at for sent_at, _answer, _error in outcomes),
+                **check(drafts, outcomes),
+            }
+        )
+    size = len(owners)
+    correct = all(
         found["errors"] == 0
         and found["submitted"] == size
         and found["distinct_references"] == size
         and found["receipts_once"] == size
         and found["receipts_total"] == size
+        for found in rounds
     )
     reference = median(alone)
-    worst = p95(latencies) if latencies else None
-    spread = max(sent) - min(sent)
-    details = {
-        "latencies": latencies,
-        "solo_latencies": alone,
-        "start_spread_seconds": spread,
-        "max_seconds": max(latencies) if latencies else None,
-        **found,
-    }
+    measured = all(found["p95"] is not None for found in rounds)
+    # The round of median p95 stands for the run; every round is in the details and in the p95 cell.
+    typical = sorted(rounds, key=lambda found: found["p95"] or float("inf"))[len(rounds) // 2]
+    worst = typical["p95"]
+    spread = max(found["start_spread_seconds"] for found in rounds)
+    details = {"rounds": rounds, "solo_latencies": alone}
+    found = {key: sum(one[key] for one in rounds) for key in ("errors", "receipts_total")}
     return [
         Row(
             work=(
-                f"{size} candidates press “Déposer” together (sent within {seconds(spread)}; gunicorn 4 workers × 2 "
-                "threads): p50, p95 / max"
+                f"{size} candidates press “Déposer” together, {RUSH_ROUNDS} rounds (each sent within "
+                f"{seconds(spread)}; gunicorn 4 workers × 2 threads): p50, p95 / max of the round of median p95"
             ),
-            median=seconds(median(latencies)) if latencies else "—",
-            p95=f"{seconds(worst)} / max {seconds(max(latencies))}" if latencies else "—",
+            median=seconds(typical["p50"]) if measured else "—",
+            p95=(
+                f"{seconds(worst)} / max {seconds(typical['max'])} (rounds: "
+                + ", ".join(seconds(one["p95"]) for one in rounds)
+                + ")"
+                if measured
+                else "—"
+            ),
             reference=f"one submission at a time, {SOLO_SUBMISSIONS} in turn (ratio: the p95 over it)",
             reference_median=seconds(reference),
-            ratio=ratio(worst / reference) if worst else "",
+            ratio=ratio(worst / reference) if measured else "",
             target=f"p95 < {bound(P95_BOUND)}",
-            passed=worst is not None and worst < P95_BOUND,
+            passed=measured and worst < P95_BOUND,
             details=details,
         ),
         Row(
-            work=f"{size} submissions: correctness in the database",
+            work=f"{size} submissions × {RUSH_ROUNDS} rounds: correctness in the database",
             median=(
-                f"{found['errors']} errors, {found['distinct_references']} distinct references, "
-                f"{found['receipts_once']} receipts exactly once ({found['receipts_total']} in all)"
+                f"{found['errors']} errors; each round {size} distinct references and {size} receipts exactly once: "
+                + ("yes" if correct else "no")
+                + f" ({found['receipts_total']} receipts in all)"
             ),
             reference="—",
             reference_median="—",
-            target=f"0 errors, {size} distinct references, each receipt once",
+            target=f"0 errors, {size} distinct references and each receipt once, every round",
             passed=correct,
         ),
     ]

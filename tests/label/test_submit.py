@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from label import services
-from label.models import Document, Edition, Status
+from label.models import Candidature, Document, Edition, Status
 from notifications.models import Notification
 from notifications.services import Renderer, muted
 from tests.factories import OrganiserFactory, UserFactory
@@ -129,6 +129,43 @@ def test_a_submission_costs_the_same_queries_with_1_or_6_criteria_and_4_document
     assert cost(edition, 0) == cost(larger, 4)
 
 
+def test_the_dossier_read_for_the_guard_and_the_receipt_is_what_the_relations_hold(edition):
+    edition.criteria.update(order=12)
+    later = CriterionFactory(edition=edition, name="Ancrage", order=9)
+    first = CriterionFactory(edition=edition, name="Coopération", order=0)
+    CriterionFactory(edition=EditionFactory(), name="D'une autre édition")
+    candidature = CandidatureFactory(edition=edition)
+    candidature.answers.create(criterion=later, text="Réponse")
+    candidature.answers.create(criterion=first, text="   ")
+    CandidatureFactory(edition=edition).answers.create(criterion=first, text="Celle d'un autre")
+    for name, day in (("budget.pdf", 3), ("plan.pdf", 1), ("lettre.pdf", 2)):
+        document = Document.objects.create(candidature=candidature, original_name=name, size=10, file="x")
+        Document.objects.filter(pk=document.pk).update(uploaded_at=document.uploaded_at.replace(day=day))
+    locked = Candidature.objects.select_related("edition").get(pk=candidature.pk)
+
+    with CaptureQueriesContext(connection) as captured:
+        services._load_dossier(locked)
+        read = (
+            [criterion.name for criterion in locked.edition.criteria.all()],
+            [(answer.pk, answer.criterion.name, answer.text) for answer in locked.answers.all()],
+            [document.original_name for document in locked.documents.all()],
+            [criterion.name for criterion in locked.unanswered_criteria()],
+        )
+
+    fresh = Candidature.objects.get(pk=candidature.pk)
+    assert read == (
+        [criterion.name for criterion in edition.criteria.all()],
+        [(answer.pk, answer.criterion.name, answer.text) for answer in fresh.answers.select_related("criterion")],
+        [document.original_name for document in fresh.documents.all()],
+        [criterion.name for criterion in fresh.unanswered_criteria()],
+    )
+    assert read[0] == ["Coopération", "Ancrage", "Innovation"]
+    assert read[2] == ["plan.pdf", "lettre.pdf", "budget.pdf"]
+    assert read[3] == ["Coopération", "Innovation"]
+    assert len(captured.captured_queries) == 2
+
+
+@pytest.mark.postgres
 def test_the_submit_button_finds_its_candidature_by_locking_it_and_reads_the_dossier_in_two_statements(client, edition):
     owner = UserFactory()
     candidature = complete(edition, owner, contact_email="contact@ville.example")
