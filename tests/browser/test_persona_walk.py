@@ -40,7 +40,10 @@ DEMO_DOMAIN = "label-demo.example"
 BOTH_LANGUAGES = ("fr", "en")
 # The mobile menu once Bootstrap's collapse has finished opening it (while it runs, the menu is cut short).
 MENU_OPENED = "#menu-principal.show:not(.collapsing)"
-FIRST_DECISION = "table.ranking > tbody > tr.ranking-row >> nth=0 >> .ranking-decision select"
+# The first row's decision: its menu, or the published decision that replaces it.
+FIRST_DECISION = (
+    "table.ranking > tbody > tr.ranking-row >> nth=0 >> .ranking-decision :is(select, .ranking-state) >> nth=0"
+)
 # The page scrolled down to the control only; then the control must be whole in the window, and on top at its centre.
 DECISION_IN_REACH = """(control) => {
   const top = control.getBoundingClientRect().top + window.scrollY - 100;

@@ -335,6 +335,10 @@ def test_staging_then_publishing_decides_notifies_and_fills_the_laureates_page(c
         "Publiée : Lauréate · Argent",
         "Publiée : Lauréate · Or",
     ]  # P, not retained without having been shortlisted, is no longer the jury's
+    # A published decision is final: its row shows it, with no menu offering another.
+    assert [f'name="decision-{c[name].pk}"' in response.content.decode() for name in "QRS"] == [False] * 3
+    page = client.get(reverse("jury:deliberation", kwargs={"jury_pk": jury.pk, "pk": c["R"].pk})).content.decode()
+    assert "Publiée : Lauréate · Or" in page and f'name="decision-{c["R"].pk}"' not in page
 
     response = client.get(reverse("label:laureates", kwargs={"edition": "2031"}))
     assert response.status_code == 200
