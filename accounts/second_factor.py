@@ -402,7 +402,7 @@ def codes(request):
     """The recovery codes, shown once after they are made; a POST makes new ones."""
     user = request.user
     if not user.is_verified():
-        return redirect(f"{reverse('accounts:second_factor_verify')}?next={_quoted(request.get_full_path())}")
+        return _to_code_page(request)
     if request.method == "POST":
         request.session[FRESH_CODES] = new_recovery_codes(user)
         record(user, Kind.RECOVERY_CODES_RENEWED, request)

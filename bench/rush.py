@@ -146,7 +146,7 @@ def measure(port):
     worst = typical["p95"]
     spread = max(found["start_spread_seconds"] for found in rounds)
     details = {"rounds": rounds, "solo_latencies": alone}
-    found = {key: sum(one[key] for one in rounds) for key in ("errors", "receipts_total")}
+    totals = {key: sum(found[key] for found in rounds) for key in ("errors", "receipts_total")}
     return [
         Row(
             work=(
@@ -171,9 +171,9 @@ def measure(port):
         Row(
             work=f"{size} submissions × {RUSH_ROUNDS} rounds: correctness in the database",
             median=(
-                f"{found['errors']} errors; each round {size} distinct references and {size} receipts exactly once: "
+                f"{totals['errors']} errors; each round {size} distinct references and {size} receipts exactly once: "
                 + ("yes" if correct else "no")
-                + f" ({found['receipts_total']} receipts in all)"
+                + f" ({totals['receipts_total']} receipts in all)"
             ),
             reference="—",
             reference_median="—",

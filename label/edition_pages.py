@@ -73,11 +73,16 @@ def rules_blocks(text):
     return blocks
 
 
+def published_edition(slug):
+    """The published edition ``slug``, else a 404: where every public page of an edition starts."""
+    return get_object_or_404(Edition.objects.filter(published=True), slug=slug)
+
+
 @public_page
 @require_GET
 def rules(request, edition):
     """The edition's rules as a page of the site, when the edition carries their text."""
-    edition = get_object_or_404(Edition.objects.filter(published=True), slug=edition)
+    edition = published_edition(edition)
     blocks = rules_blocks(edition.rules_text)
     if not blocks:
         raise Http404(gettext("Cette édition ne publie pas son règlement sur le site."))

@@ -163,12 +163,15 @@ def _check_base(locked, base, current, wanted):
 
 
 def _locked(candidature):
-    return _lock_first(Candidature.objects.filter(pk=candidature.pk), missing=Candidature.DoesNotExist)
+    locked = _lock_first(Candidature.objects.filter(pk=candidature.pk))
+    if locked is None:
+        raise Candidature.DoesNotExist("No candidature matches the given query.")
+    return locked
 
 
-def _lock_first(rows, missing=None, owner=None):
-    """The first candidature of ``rows``, locked with what the writes read of it; None (or ``missing`` raised)
-    when there is none. ``owner``: the owner, already in hand, when ``rows`` are that person's."""
+def _lock_first(rows, owner=None):
+    """The first candidature of ``rows``, locked with what the writes read of it; None when there is none.
+    ``owner``: the owner, already in hand, when ``rows`` are that person's."""
     related = ("edition", "region") if owner is not None else ("edition", "owner", "region")
     # Only the candidature's row: locking the joined edition would queue every candidate of the call. No order:
     # ``rows`` name one candidature (a key, or an owner's only active one in an edition, which a constraint keeps).
@@ -177,8 +180,6 @@ def _lock_first(rows, missing=None, owner=None):
         if owner is not None:
             locked.owner = owner
         return locked
-    if missing is not None:
-        raise missing("No candidature matches the given query.")
     return None
 
 

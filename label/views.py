@@ -19,6 +19,7 @@ from core.pages import expires_by, public_page
 from events.models import Event
 
 from . import consents, home_blocks, panels, services, workflow
+from .edition_pages import published_edition
 from .models import Candidature, CriterionAnswer, Document, Edition, Status
 from .queries import ordered_laureates
 from .steps import RECAP, STEP_BY_SLUG, STEPS, following, missing_for_submission
@@ -46,10 +47,6 @@ def home(request):
     }
     response = render(request, "label/home.html", context)
     return expires_by(response, *(moment for edition in editions for moment in (edition.opens_at, edition.closes_at)))
-
-
-def _published_edition(slug):
-    return get_object_or_404(Edition.objects.filter(published=True), slug=slug)
 
 
 @public_page
@@ -85,7 +82,7 @@ def _active_candidature(edition, user):
 
 @login_required
 def apply(request, edition):
-    edition = _published_edition(edition)
+    edition = published_edition(edition)
     candidature = _active_candidature(edition, request.user)
     if candidature is None:
         if not edition.is_open():
@@ -166,7 +163,7 @@ def _opened_base(current, candidature, edition, user):
 
 @login_required
 def step(request, edition, step):
-    edition = _published_edition(edition)
+    edition = published_edition(edition)
     current = STEP_BY_SLUG.get(step)
     if current is None:
         raise Http404
@@ -254,7 +251,7 @@ def recap(request, edition):
             if submitted is not None:
                 messages.success(request, _("Votre candidature est déposée. Un accusé de réception vous a été envoyé."))
                 return redirect("label:candidature", pk=submitted.pk)
-    edition = _published_edition(edition)
+    edition = published_edition(edition)
     candidature = _active_candidature(edition, request.user)
     if candidature is None:
         return redirect("label:apply", edition=edition.slug)

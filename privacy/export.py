@@ -491,9 +491,7 @@ def _security(person):
                 # The object's name may be another person's (a juror, an account): its number only.
                 "object_id": entry.object_pk,
                 "fields_changed": sorted(entry.changes) if isinstance(entry.changes, dict) else [],
-                "reason": (entry.additional_data or {}).get("reason", "")
-                if isinstance(entry.additional_data, dict)
-                else "",
+                "reason": entry.additional_data.get("reason", "") if isinstance(entry.additional_data, dict) else "",
                 "address": entry.remote_addr,
             }
             for entry in LogEntry.objects.filter(actor=person)

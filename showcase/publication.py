@@ -32,7 +32,6 @@ from . import eligibility, search, thumbnails
 from .models import PROFILE_FIELDS, ProjectProfile, PublishedProject
 
 ProfileStatus = ProjectProfile.Status
-Distinction = PublishedProject.Distinction
 
 # What a laureate may publish among the candidature's attachments: images and PDFs.
 PUBLISHABLE_TYPES = ("application/pdf", "image/png", "image/jpeg")
@@ -271,7 +270,7 @@ def submit_for_review(profile, user, now=None):
                 "profile": locked,
                 "candidature": candidature,
                 "edition": candidature.edition,
-                "distinction": Distinction(eligibility.distinction(candidature)).label,
+                "distinction": eligibility.distinction(candidature).label,
             },
             key=f"showcase_profile_submitted:{locked.pk}:{entry.pk}",
             related=candidature,

@@ -12,7 +12,8 @@ from django.views.decorators.http import require_POST
 from core import clock
 from core.errors import Refused
 from core.templatetags.paris_time import deadline_phrase
-from label.models import Candidature, Edition, Status
+from label.edition_pages import published_edition
+from label.models import Candidature, Status
 
 from .convocations import acknowledge, convocation_calendar, running_order, session_ics
 from .forms import SessionAnswerForm, wall_clock
@@ -61,7 +62,7 @@ def _posted_to_closed(data, blocks):
 
 @login_required
 def availability(request, edition):
-    edition = get_object_or_404(Edition.objects.filter(published=True), slug=edition)
+    edition = published_edition(edition)
     candidatures = list(
         Candidature.objects.owned_by(request.user)
         .filter(edition=edition, status=Status.SHORTLISTED)
@@ -146,7 +147,7 @@ def _running_order(session):
 
 
 def programme(request, edition):
-    edition = get_object_or_404(Edition.objects.filter(published=True), slug=edition)
+    edition = published_edition(edition)
     sessions = list(_published_sessions(edition))
     for session in sessions:
         session.running_order = _running_order(session) if session.pitches else []

@@ -105,13 +105,7 @@ def test_home_lists_each_jury_with_its_period_progress_and_dossiers(client, jury
 
 
 def test_home_says_each_dossiers_state_from_its_enum_in_a_badge_labelled_on_a_phone(client, jury, edition):
-    juror = member(jury)
-    todo, draft, done = (shortlisted(edition, project_title=title) for title in ("Vélos", "Cantines", "Lumière"))
-    for candidature in (todo, draft, done):
-        assign(jury, juror, candidature)
-    scored(jury, juror, draft, [3, None], submit=False)
-    scored(jury, juror, done, [4, 2])
-    client.force_login(juror)
+    dossiers_in_three_states(client, jury, edition)
 
     response = client.get(reverse("jury:home"))
 
