@@ -131,7 +131,9 @@ def test_home_without_any_jury_is_a_polite_page(client, user):
     assert "Vous ne faites partie d'aucun jury pour le moment." in text(response)
 
 
-def test_a_pending_invitation_is_listed_with_a_link_to_answer_it(client, jury):
+def test_a_pending_invitation_is_listed_with_a_link_to_answer_it(client, jury, clock):
+    # The link is signed with the second it is made: the page's and the test's must be the same second.
+    clock.set(timezone.now())
     membership = JuryMemberFactory(jury=jury, state=JuryMember.State.INVITED)
     client.force_login(membership.user)
     assert invitation_url(membership) in text(client.get(reverse("jury:home")))
