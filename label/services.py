@@ -19,6 +19,7 @@ from audit import trail
 from core import clock, upload_handlers, uploads
 from core.errors import Refused
 from core.results import Outcome
+from core.rows import Reader, columns
 from notifications.services import Mail, compose, fill, notify_many, store
 
 from . import consents, workflow
@@ -163,24 +164,78 @@ def _check_base(locked, base, current, wanted):
 
 
 def _locked(candidature):
-    locked = _lock_first(Candidature.objects.filter(pk=candidature.pk))
+    locked = _lock_one(BY_KEY, [candidature.pk])
     if locked is None:
         raise Candidature.DoesNotExist("No candidature matches the given query.")
     return locked
 
 
-def _lock_first(rows, owner=None):
-    """The first candidature of ``rows``, locked with what the writes read of it; None when there is none.
-    ``owner``: the owner, already in hand, when ``rows`` are that person's."""
-    related = ("edition", "region") if owner is not None else ("edition", "owner", "region")
-    # Only the candidature's row: locking the joined edition would queue every candidate of the call. No order:
-    # ``rows`` name one candidature (a key, or an owner's only active one in an edition, which a constraint keeps).
-    found = rows.select_for_update(of=("self",)).select_related(*related).order_by()[:1]
-    for locked in found:
-        if owner is not None:
-            locked.owner = owner
-        return locked
-    return None
+# The two ways a write finds the candidature it locks: by its key, or as its owner's active one in an edition.
+BY_KEY = "key"
+OWN = "own"
+
+
+def _lock_one(shape, params, owner=None):
+    """The candidature the statement ``shape`` finds with ``params``, locked, with its edition, region and owner
+    (``owner`` when the caller has it in hand); None when there is none."""
+    sql, reader = _lock_statement(connection.vendor, shape)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    locked, *related = reader.read(row)
+    names = ["edition", "region"] if owner is not None else ["edition", "region", "owner"]
+    for name, instance in zip(names, related, strict=True):
+        Candidature._meta.get_field(name).set_cached_value(locked, instance)
+    if owner is not None:
+        Candidature._meta.get_field("owner").set_cached_value(locked, owner)
+    return locked
+
+
+@lru_cache(maxsize=8)
+def _lock_statement(vendor, shape):
+    """The row lock of ``_lock_one``, written once per process (the ORM would build it again at each write,
+    at several times the cost of running it), with the reader of its rows.
+
+    Only the candidature's row is locked: locking the joined edition would queue every candidate of the call.
+    No order: the statement names one candidature (a key, or an owner's only active one in an edition, which a
+    constraint keeps). What the writes read is selected with it: the edition, the region and, by key, the owner.
+    """
+    quote = connection.ops.quote_name
+    owner_model = Candidature._meta.get_field("owner").related_model
+    models_read = [Candidature, Edition, Candidature._meta.get_field("region").related_model]
+    if shape == BY_KEY:
+        models_read.append(owner_model)
+    table = quote(Candidature._meta.db_table)
+
+    def column(model, name):
+        return f"{quote(model._meta.db_table)}.{quote(model._meta.get_field(name).column)}"
+
+    joins = []
+    for model, name in zip(models_read[1:], ("edition", "region", "owner"), strict=False):
+        kind = "LEFT OUTER JOIN" if Candidature._meta.get_field(name).null else "INNER JOIN"
+        joins.append(f"{kind} {quote(model._meta.db_table)} ON {column(Candidature, name)} = {column(model, 'id')}")
+    if shape == BY_KEY:
+        where = f"{column(Candidature, 'id')} = %s"
+    else:
+        where = (
+            f"{column(Candidature, 'owner')} = %s AND {column(Edition, 'slug')} = %s "
+            f"AND {column(Edition, 'published')} = %s AND NOT ({column(Candidature, 'status')} = %s)"
+        )
+    features = connection.features
+    lock = (
+        f" FOR UPDATE OF {table}"
+        if features.has_select_for_update_of
+        else " FOR UPDATE"
+        if features.has_select_for_update
+        else ""
+    )
+    sql = (
+        f"SELECT {', '.join(columns(model) for model in models_read)} FROM {table} {' '.join(joins)} "
+        f"WHERE {where} LIMIT 1{lock}"
+    )
+    return sql, Reader(connection, *models_read)
 
 
 def _bump(locked, fields=()):
@@ -408,48 +463,50 @@ def next_reference(edition):
 def _load_dossier(candidature):
     """What the submit guard and the receipt both read, in two statements: the edition's criteria, each with the
     candidature's answer (one outer join), then the documents; kept as ``prefetch_related`` keeps what it reads."""
-    criteria_sql, documents_sql = _dossier_sql(connection.vendor)
-    criteria = list(Criterion.objects.raw(criteria_sql, [candidature.pk, candidature.edition_id]))
-    answers = [
-        CriterionAnswer(
-            pk=criterion.answer_pk, candidature=candidature, criterion=criterion, text=criterion.answer_text
-        )
-        for criterion in criteria
-        if criterion.answer_pk is not None
-    ]
+    (criteria_sql, criteria_reader), (documents_sql, documents_reader) = _dossier_statements(connection.vendor)
+    criteria, answers = [], []
+    with connection.cursor() as cursor:
+        cursor.execute(criteria_sql, [candidature.pk, candidature.edition_id])
+        for row in cursor.fetchall():
+            (criterion,) = criteria_reader.read(row)
+            criteria.append(criterion)
+            answer_pk, answer_text = row[-2:]
+            if answer_pk is not None:
+                answers.append(
+                    CriterionAnswer(pk=answer_pk, candidature=candidature, criterion=criterion, text=answer_text)
+                )
+        cursor.execute(documents_sql, [candidature.pk])
+        documents = [documents_reader.read(row)[0] for row in cursor.fetchall()]
     _keep_as_prefetched(candidature.edition, "criteria", criteria)
     _keep_as_prefetched(candidature, "answers", answers)
-    _keep_as_prefetched(candidature, "documents", list(Document.objects.raw(documents_sql, [candidature.pk])))
+    _keep_as_prefetched(candidature, "documents", documents)
 
 
 @lru_cache(maxsize=4)
-def _dossier_sql(vendor):
-    """The statements of ``_load_dossier``, written once per process. The ORM would build them again at each
-    submission, which costs several times what running them does: at a deadline, hundreds arrive in a minute.
-    Same rows, same order (``Criterion``'s and ``Document``'s), as ``edition.criteria`` and ``documents`` give."""
+def _dossier_statements(vendor):
+    """The statements of ``_load_dossier`` with the readers of their rows, written once per process. The ORM would
+    build them again at each submission, which costs several times what running them does: at a deadline, hundreds
+    arrive in a minute. Same rows, same order (``Criterion``'s and ``Document``'s), as ``edition.criteria`` and
+    ``documents`` give; the criteria's rows end with their answer's key and text."""
     quote = connection.ops.quote_name
 
     def column(model, name):
-        return quote(model._meta.get_field(name).column)
-
-    def columns(model, alias):
-        return ", ".join(f"{alias}.{quote(field.column)}" for field in model._meta.concrete_fields)
+        return f"{quote(model._meta.db_table)}.{quote(model._meta.get_field(name).column)}"
 
     criteria_sql = (
-        f"SELECT {columns(Criterion, 'c')}, a.{column(CriterionAnswer, 'id')} AS answer_pk, "
-        f"a.{column(CriterionAnswer, 'text')} AS answer_text "
-        f"FROM {quote(Criterion._meta.db_table)} c LEFT OUTER JOIN {quote(CriterionAnswer._meta.db_table)} a "
-        f"ON a.{column(CriterionAnswer, 'criterion')} = c.{column(Criterion, 'id')} "
-        f"AND a.{column(CriterionAnswer, 'candidature')} = %s "
-        f"WHERE c.{column(Criterion, 'edition')} = %s "
-        f"ORDER BY c.{column(Criterion, 'order')}, c.{column(Criterion, 'id')}"
+        f"SELECT {columns(Criterion)}, {column(CriterionAnswer, 'id')}, {column(CriterionAnswer, 'text')} "
+        f"FROM {quote(Criterion._meta.db_table)} LEFT OUTER JOIN {quote(CriterionAnswer._meta.db_table)} "
+        f"ON {column(CriterionAnswer, 'criterion')} = {column(Criterion, 'id')} "
+        f"AND {column(CriterionAnswer, 'candidature')} = %s "
+        f"WHERE {column(Criterion, 'edition')} = %s "
+        f"ORDER BY {column(Criterion, 'order')}, {column(Criterion, 'id')}"
     )
     documents_sql = (
-        f"SELECT {columns(Document, 'd')} FROM {quote(Document._meta.db_table)} d "
-        f"WHERE d.{column(Document, 'candidature')} = %s "
-        f"ORDER BY d.{column(Document, 'uploaded_at')}, d.{column(Document, 'id')}"
+        f"SELECT {columns(Document)} FROM {quote(Document._meta.db_table)} "
+        f"WHERE {column(Document, 'candidature')} = %s "
+        f"ORDER BY {column(Document, 'uploaded_at')}, {column(Document, 'id')}"
     )
-    return criteria_sql, documents_sql
+    return (criteria_sql, Reader(connection, Criterion)), (documents_sql, Reader(connection, Document))
 
 
 def _keep_as_prefetched(instance, relation, objects):
@@ -575,13 +632,10 @@ def submit_own(user, edition_slug, now=None):
     Raises Refused as ``submit`` does.
     """
     now = clock.now(now)
-    rows = (
-        Candidature.objects.owned_by(user)
-        .filter(edition__slug=edition_slug, edition__published=True)
-        .exclude(status=Status.WITHDRAWN)
-    )
+    if not user.is_authenticated:
+        return None
     with transaction.atomic():
-        locked = _lock_first(rows, owner=user)
+        locked = _lock_one(OWN, [user.pk, edition_slug, True, Status.WITHDRAWN], owner=user)
         if locked is None:
             return None
         return _fire_locked(locked, "submit", user, now=now)
