@@ -9,11 +9,15 @@ are the ones a queryset would give.
 from django.db import connection
 
 
+def column(model, name):
+    """The column of ``model``'s field ``name``, qualified by its table's name."""
+    quote = connection.ops.quote_name
+    return f"{quote(model._meta.db_table)}.{quote(model._meta.get_field(name).column)}"
+
+
 def columns(model):
     """Every concrete column of ``model``, in field order, qualified by its table's name."""
-    quote = connection.ops.quote_name
-    table = quote(model._meta.db_table)
-    return ", ".join(f"{table}.{quote(field.column)}" for field in model._meta.concrete_fields)
+    return ", ".join(column(model, field.name) for field in model._meta.concrete_fields)
 
 
 class Reader:

@@ -19,7 +19,7 @@ from audit import trail
 from core import clock, upload_handlers, uploads
 from core.errors import Refused
 from core.results import Outcome
-from core.rows import Reader, columns
+from core.rows import Reader, column, columns
 from notifications.services import Mail, compose, fill, notify_many, store
 
 from . import consents, workflow
@@ -170,14 +170,16 @@ def _locked(candidature):
     return locked
 
 
-# The two ways a write finds the candidature it locks: by its key, or as its owner's active one in an edition.
+# The two ways a write finds the candidature it locks, each with the relations it reads along: by its key, or as
+# its owner's active one in an edition (the owner is then the caller's person, already in hand).
 BY_KEY = "key"
 OWN = "own"
+LOCK_RELATIONS = {BY_KEY: ("edition", "region", "owner"), OWN: ("edition", "region")}
 
 
 def _lock_one(shape, params, owner=None):
-    """The candidature the statement ``shape`` finds with ``params``, locked, with its edition, region and owner
-    (``owner`` when the caller has it in hand); None when there is none."""
+    """The candidature the statement ``shape`` finds with ``params``, locked, with the relations it reads
+    (``owner``, for OWN); None when there is none."""
     sql, reader = _lock_statement(connection.vendor, shape)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -185,8 +187,7 @@ def _lock_one(shape, params, owner=None):
     if row is None:
         return None
     locked, *related = reader.read(row)
-    names = ["edition", "region"] if owner is not None else ["edition", "region", "owner"]
-    for name, instance in zip(names, related, strict=True):
+    for name, instance in zip(LOCK_RELATIONS[shape], related, strict=True):
         Candidature._meta.get_field(name).set_cached_value(locked, instance)
     if owner is not None:
         Candidature._meta.get_field("owner").set_cached_value(locked, owner)
@@ -200,22 +201,15 @@ def _lock_statement(vendor, shape):
 
     Only the candidature's row is locked: locking the joined edition would queue every candidate of the call.
     No order: the statement names one candidature (a key, or an owner's only active one in an edition, which a
-    constraint keeps). What the writes read is selected with it: the edition, the region and, by key, the owner.
+    constraint keeps).
     """
     quote = connection.ops.quote_name
-    owner_model = Candidature._meta.get_field("owner").related_model
-    models_read = [Candidature, Edition, Candidature._meta.get_field("region").related_model]
-    if shape == BY_KEY:
-        models_read.append(owner_model)
-    table = quote(Candidature._meta.db_table)
-
-    def column(model, name):
-        return f"{quote(model._meta.db_table)}.{quote(model._meta.get_field(name).column)}"
-
-    joins = []
-    for model, name in zip(models_read[1:], ("edition", "region", "owner"), strict=False):
-        kind = "LEFT OUTER JOIN" if Candidature._meta.get_field(name).null else "INNER JOIN"
-        joins.append(f"{kind} {quote(model._meta.db_table)} ON {column(Candidature, name)} = {column(model, 'id')}")
+    relations = [Candidature._meta.get_field(name) for name in LOCK_RELATIONS[shape]]
+    joins = " ".join(
+        f"{'LEFT OUTER' if relation.null else 'INNER'} JOIN {quote(relation.related_model._meta.db_table)} "
+        f"ON {column(Candidature, relation.name)} = {column(relation.related_model, relation.target_field.name)}"
+        for relation in relations
+    )
     if shape == BY_KEY:
         where = f"{column(Candidature, 'id')} = %s"
     else:
@@ -223,6 +217,7 @@ def _lock_statement(vendor, shape):
             f"{column(Candidature, 'owner')} = %s AND {column(Edition, 'slug')} = %s "
             f"AND {column(Edition, 'published')} = %s AND NOT ({column(Candidature, 'status')} = %s)"
         )
+    table = quote(Candidature._meta.db_table)
     features = connection.features
     lock = (
         f" FOR UPDATE OF {table}"
@@ -231,9 +226,9 @@ def _lock_statement(vendor, shape):
         if features.has_select_for_update
         else ""
     )
+    models_read = [Candidature, *(relation.related_model for relation in relations)]
     sql = (
-        f"SELECT {', '.join(columns(model) for model in models_read)} FROM {table} {' '.join(joins)} "
-        f"WHERE {where} LIMIT 1{lock}"
+        f"SELECT {', '.join(columns(model) for model in models_read)} FROM {table} {joins} WHERE {where} LIMIT 1{lock}"
     )
     return sql, Reader(connection, *models_read)
 
@@ -489,10 +484,6 @@ def _dossier_statements(vendor):
     arrive in a minute. Same rows, same order (``Criterion``'s and ``Document``'s), as ``edition.criteria`` and
     ``documents`` give; the criteria's rows end with their answer's key and text."""
     quote = connection.ops.quote_name
-
-    def column(model, name):
-        return f"{quote(model._meta.db_table)}.{quote(model._meta.get_field(name).column)}"
-
     criteria_sql = (
         f"SELECT {columns(Criterion)}, {column(CriterionAnswer, 'id')}, {column(CriterionAnswer, 'text')} "
         f"FROM {quote(Criterion._meta.db_table)} LEFT OUTER JOIN {quote(CriterionAnswer._meta.db_table)} "
@@ -632,9 +623,8 @@ def submit_own(user, edition_slug, now=None):
     Raises Refused as ``submit`` does.
     """
     now = clock.now(now)
-    if not user.is_authenticated:
-        return None
     with transaction.atomic():
+        # An anonymous person's key is None: no row has it as owner.
         locked = _lock_one(OWN, [user.pk, edition_slug, True, Status.WITHDRAWN], owner=user)
         if locked is None:
             return None
